@@ -1,0 +1,11 @@
+namespace Conversations;
+
+/// <summary><c>conversation.created</c>.</summary>
+public sealed class ConversationCreatedEvent : ConversationEvent
+{
+    /// <inheritdoc />
+    public override ConversationEventType Type => ConversationEventType.ConversationCreated;
+
+    /// <summary>Gets the conversation.</summary>
+    public required Conversation Conversation { get; init; }
+}

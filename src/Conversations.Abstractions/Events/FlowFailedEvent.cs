@@ -1,0 +1,20 @@
+namespace Conversations;
+
+/// <summary><c>conversation.flow_failed</c>: an agent's flow threw, timed out or was cancelled while handling a trigger.</summary>
+public sealed class FlowFailedEvent : ConversationEvent
+{
+    /// <inheritdoc />
+    public override ConversationEventType Type => ConversationEventType.FlowFailed;
+
+    /// <summary>Gets the agent whose flow failed.</summary>
+    public required string AgentId { get; init; }
+
+    /// <summary>Gets the sequence of the message that triggered the flow; 0 for a conversation-created trigger.</summary>
+    public required long TriggerSequence { get; init; }
+
+    /// <summary>Gets the error code: a <see cref="ConversationsErrorCode"/> value, <c>timeout</c>, or <c>internal</c>.</summary>
+    public required string ErrorCode { get; init; }
+
+    /// <summary>Gets a description of the failure that is safe to show to participants.</summary>
+    public required string ErrorMessage { get; init; }
+}

@@ -1,0 +1,8 @@
+namespace Conversations;
+
+/// <summary><c>conversation.message_deleted</c>: a message was deleted; it keeps its place without its content.</summary>
+public sealed class MessageDeletedEvent : MessageLogEvent
+{
+    /// <inheritdoc />
+    public override ConversationEventType Type => ConversationEventType.MessageDeleted;
+}

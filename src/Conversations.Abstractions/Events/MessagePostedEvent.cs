@@ -1,0 +1,14 @@
+namespace Conversations;
+
+/// <summary><c>conversation.message_posted</c>: a message was appended to the log. A streamed message is posted with its first chunk, with status <see cref="MessageStatus.Streaming"/>.</summary>
+public sealed class MessagePostedEvent : MessageLogEvent
+{
+    /// <inheritdoc />
+    public override ConversationEventType Type => ConversationEventType.MessagePosted;
+
+    /// <summary>
+    /// Gets how many agent replies led to this message: 0 when not posted from a flow, and one more than the
+    /// triggering message's depth when an agent posts from its flow. Triggers stop at the configured depth.
+    /// </summary>
+    public int ChainDepth { get; init; }
+}

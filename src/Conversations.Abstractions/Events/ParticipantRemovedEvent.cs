@@ -1,0 +1,11 @@
+namespace Conversations;
+
+/// <summary><c>room.participant_removed</c>.</summary>
+public sealed class ParticipantRemovedEvent : ConversationEvent
+{
+    /// <inheritdoc />
+    public override ConversationEventType Type => ConversationEventType.ParticipantRemoved;
+
+    /// <summary>Gets the account that left the room.</summary>
+    public required string AccountId { get; init; }
+}

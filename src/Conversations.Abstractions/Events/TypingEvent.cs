@@ -1,0 +1,11 @@
+namespace Conversations;
+
+/// <summary><c>conversation.typing</c>: a participant started or stopped typing. Ephemeral: not stored.</summary>
+public sealed class TypingEvent : ConversationEvent
+{
+    /// <inheritdoc />
+    public override ConversationEventType Type => ConversationEventType.Typing;
+
+    /// <summary>Gets a value indicating whether the participant is typing.</summary>
+    public required bool IsTyping { get; init; }
+}

@@ -1,0 +1,29 @@
+namespace Conversations;
+
+/// <summary>What the engine hands a flow: who is asked to act, where, and because of what.</summary>
+public sealed class FlowTrigger
+{
+    /// <summary>Gets why the flow was triggered.</summary>
+    public required FlowTriggerKind Kind { get; init; }
+
+    /// <summary>Gets the agent participant asked to act.</summary>
+    public required Participant Agent { get; init; }
+
+    /// <summary>Gets the room.</summary>
+    public required string RoomId { get; init; }
+
+    /// <summary>Gets the conversation.</summary>
+    public required Conversation Conversation { get; init; }
+
+    /// <summary>Gets the posted message, for <see cref="FlowTriggerKind.MessagePosted"/>.</summary>
+    public Message? Message { get; init; }
+
+    /// <summary>Gets the sequence of the posted message; 0 for <see cref="FlowTriggerKind.ConversationCreated"/>.</summary>
+    public long Sequence => Message?.Sequence ?? 0;
+
+    /// <summary>
+    /// Gets the chain depth of the triggering message: 0 when a person (or the host) posted it, one more for
+    /// each agent reply in between. Messages the flow posts get this depth plus one.
+    /// </summary>
+    public int ChainDepth { get; init; }
+}

@@ -1,0 +1,14 @@
+namespace Conversations;
+
+/// <summary>The lifecycle state of a message.</summary>
+public enum MessageStatus
+{
+    /// <summary>The message is whole.</summary>
+    Complete = 0,
+
+    /// <summary>The message is being streamed; its text grows until it completes or fails.</summary>
+    Streaming = 1,
+
+    /// <summary>The stream that produced the message failed or was cancelled; the text is what arrived.</summary>
+    Failed = 2,
+}

@@ -1,0 +1,36 @@
+namespace Conversations.Transport;
+
+/// <summary>
+/// The event-bus SPI: announces events to subscribers. The bus is a doorbell, not a log: the store stays
+/// the truth, and subscribers re-read from the store whatever the bus could not deliver.
+/// </summary>
+/// <remarks>
+/// Implementations are thread-safe. <see cref="PublishAsync"/> must never wait for a slow subscriber:
+/// each subscription has a bounded buffer, and when it is full the bus drops the event for that
+/// subscription and delivers one <see cref="EventBusItem.Overflow"/> marker instead, so the subscriber
+/// knows to catch up from the store.
+/// </remarks>
+public abstract class ConversationEventBus
+{
+    /// <summary>Delivers an event to every matching subscription.</summary>
+    /// <param name="conversationEvent">The event.</param>
+    /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests.</param>
+    /// <returns>A task that completes when the event is handed to the subscriptions' buffers.</returns>
+    public abstract ValueTask PublishAsync(ConversationEvent conversationEvent, CancellationToken cancellationToken);
+
+    /// <summary>Opens a subscription. Dispose it to stop receiving.</summary>
+    /// <param name="filter">Which events to receive.</param>
+    /// <param name="capacity">How many undelivered events the subscription may buffer before it overflows.</param>
+    /// <returns>The subscription.</returns>
+    public abstract EventBusSubscription Subscribe(EventBusFilter filter, int capacity);
+
+    /// <summary>Returns a provider-specific service, or <see langword="null"/>.</summary>
+    /// <param name="serviceType">The type of service asked for.</param>
+    /// <param name="serviceKey">An optional key.</param>
+    /// <returns>The service, or <see langword="null"/>.</returns>
+    public virtual object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    }
+}
