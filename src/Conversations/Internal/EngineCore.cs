@@ -1,0 +1,164 @@
+using System.Text.Json;
+using Conversations.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Conversations.Internal;
+
+/// <summary>What every service shares: the store, the clock, the limits, and the checks.</summary>
+internal sealed class EngineCore(
+    ConversationStore store,
+    TimeProvider timeProvider,
+    IOptions<ConversationsOptions> options,
+    ILoggerFactory loggerFactory)
+{
+    public ConversationStore Store { get; } = store;
+
+    public TimeProvider Time { get; } = timeProvider;
+
+    public ConversationsOptions Options { get; } = options.Value;
+
+    public ILoggerFactory LoggerFactory { get; } = loggerFactory;
+
+    public DateTimeOffset Now => Time.GetUtcNow();
+
+    public string NewId() => Guid.CreateVersion7(Time.GetUtcNow()).ToString("N");
+
+    /// <summary>Checks an identifier that names something: non-empty, bounded, no control characters.</summary>
+    public void ValidateId(string? value, string name)
+    {
+        ArgumentNullException.ThrowIfNull(value, name);
+        if (value.Length == 0 || string.IsNullOrWhiteSpace(value))
+        {
+            throw new InvalidArgumentException($"'{name}' must not be empty.");
+        }
+
+        if (value.Length > Options.MaxIdLength)
+        {
+            throw new InvalidArgumentException($"'{name}' is longer than {Options.MaxIdLength} characters.");
+        }
+
+        foreach (var c in value)
+        {
+            if (char.IsControl(c))
+            {
+                throw new InvalidArgumentException($"'{name}' must not contain control characters.");
+            }
+        }
+    }
+
+    public void ValidateName(string? value, string name)
+    {
+        if (value is not null && value.Length > Options.MaxNameLength)
+        {
+            throw new LimitExceededException($"'{name}' is longer than {Options.MaxNameLength} characters.");
+        }
+    }
+
+    public static void ValidateCaller(Account caller) => ArgumentNullException.ThrowIfNull(caller);
+
+    public void ValidateText(string? text)
+    {
+        if (text is not null && text.Length > Options.MaxTextLength)
+        {
+            throw new LimitExceededException($"The text is {text.Length} characters long; the limit is {Options.MaxTextLength}.");
+        }
+    }
+
+    public void ValidateAttachments(IReadOnlyList<Attachment>? attachments)
+    {
+        if (attachments is null)
+        {
+            return;
+        }
+
+        if (attachments.Count > Options.MaxAttachmentsPerMessage)
+        {
+            throw new LimitExceededException($"A message may carry {Options.MaxAttachmentsPerMessage} attachments; this one has {attachments.Count}.");
+        }
+
+        for (var i = 0; i < attachments.Count; i++)
+        {
+            var a = attachments[i] ?? throw new InvalidArgumentException($"Attachment {i} is null.");
+            if (string.IsNullOrWhiteSpace(a.Name) || string.IsNullOrWhiteSpace(a.MediaType) || string.IsNullOrWhiteSpace(a.Reference))
+            {
+                throw new InvalidArgumentException($"Attachment {i} needs a name, a media type and a reference.");
+            }
+
+            if (a.Size < 0)
+            {
+                throw new InvalidArgumentException($"Attachment {i} has a negative size.");
+            }
+
+            if (a.Name.Length > Options.MaxNameLength || a.MediaType.Length > Options.MaxNameLength || a.Reference.Length > Options.MaxTextLength)
+            {
+                throw new LimitExceededException($"Attachment {i} has a name, media type or reference over the limits.");
+            }
+        }
+    }
+
+    public void ValidateData(JsonElement? data)
+    {
+        if (data is not { } element)
+        {
+            return;
+        }
+
+        if (element.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
+        {
+            throw new InvalidArgumentException($"Structured data must be a JSON object or array, not {element.ValueKind}.");
+        }
+
+        // GetRawText is the element's exact UTF-16 text; its UTF-8 size bounds what the store keeps.
+        var size = System.Text.Encoding.UTF8.GetByteCount(element.GetRawText());
+        if (size > Options.MaxDataBytes)
+        {
+            throw new LimitExceededException($"Structured data is {size} bytes; the limit is {Options.MaxDataBytes}.");
+        }
+    }
+
+    public static void ValidateEnum<TEnum>(TEnum value, string name)
+        where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+        {
+            throw new InvalidArgumentException($"'{name}' has an unknown value {value}.");
+        }
+    }
+
+    public async ValueTask<Room> GetRoomAsync(string roomId, CancellationToken cancellationToken) =>
+        await Store.GetRoomAsync(roomId, cancellationToken).ConfigureAwait(false)
+        ?? throw new NotFoundException($"Room '{roomId}' does not exist.");
+
+    public async ValueTask<Conversation> GetConversationAsync(string conversationId, CancellationToken cancellationToken) =>
+        await Store.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false)
+        ?? throw new NotFoundException($"Conversation '{conversationId}' does not exist.");
+
+    /// <summary>
+    /// Returns the caller's participation in the room, or <see langword="null"/> for the system account;
+    /// throws <see cref="ForbiddenException"/> for anyone else, and when the caller's role is below <paramref name="minimumRole"/>.
+    /// </summary>
+    public async ValueTask<Participant?> AuthorizeAsync(Account caller, string roomId, ParticipantRole minimumRole, CancellationToken cancellationToken)
+    {
+        if (caller.IsSystem)
+        {
+            return null;
+        }
+
+        var participant = await Store.GetParticipantAsync(roomId, caller.Id, cancellationToken).ConfigureAwait(false);
+        if (participant is null || participant.Kind != caller.Kind)
+        {
+            throw new ForbiddenException($"'{caller.Id}' is not a participant of room '{roomId}'.");
+        }
+
+        if (participant.Role < minimumRole)
+        {
+            throw new ForbiddenException($"'{caller.Id}' is {participant.Role} in room '{roomId}'; this needs {minimumRole} or above.");
+        }
+
+        return participant;
+    }
+
+    public static bool IsAdmin(Account caller, Participant? participant) =>
+        caller.IsSystem || participant?.Role >= ParticipantRole.Admin;
+}

@@ -1,0 +1,258 @@
+using Microsoft.Extensions.Logging;
+
+namespace Conversations.Internal;
+
+internal sealed partial class MessageService(EngineCore core, EventPipeline pipeline, Transport.ConversationEventBus bus, ILogger<MessageService> logger) : IMessageService
+{
+    private EngineCore Core => core;
+
+    private EventPipeline Pipeline => pipeline;
+
+    public Task<Message> PostAsync(Account caller, string conversationId, PostMessageRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync(caller, conversationId, request, chainDepth: 0, cancellationToken);
+
+    public async Task<Message> PostAsync(Account caller, string conversationId, PostMessageRequest request, int chainDepth, CancellationToken cancellationToken)
+    {
+        EngineCore.ValidateCaller(caller);
+        core.ValidateId(conversationId, nameof(conversationId));
+        ArgumentNullException.ThrowIfNull(request);
+        var text = request.Text ?? string.Empty;
+        core.ValidateText(text);
+        core.ValidateAttachments(request.Attachments);
+        core.ValidateData(request.Data);
+        EngineCore.ValidateEnum(request.Format, nameof(request.Format));
+        if (request.ClientMessageId is not null)
+        {
+            core.ValidateId(request.ClientMessageId, nameof(request.ClientMessageId));
+        }
+
+        if (text.Length == 0 && (request.Attachments is null || request.Attachments.Count == 0) && request.Data is null)
+        {
+            throw new InvalidArgumentException("A message needs text, an attachment or structured data.");
+        }
+
+        var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Member, cancellationToken).ConfigureAwait(false);
+        await ValidateReplyToAsync(conversationId, request.ReplyToId, cancellationToken).ConfigureAwait(false);
+
+        var draft = new Message
+        {
+            Id = core.NewId(),
+            RoomId = conversation.RoomId,
+            ConversationId = conversationId,
+            Sequence = 0,
+            LastSequence = 0,
+            SenderId = caller.Id,
+            SenderKind = caller.Kind,
+            Text = text,
+            Format = request.Format,
+            Attachments = request.Attachments ?? [],
+            Data = request.Data?.Clone(),
+            ReplyToId = request.ReplyToId,
+            ClientMessageId = request.ClientMessageId,
+            Status = MessageStatus.Complete,
+            CreatedAt = core.Now,
+        };
+        return await AppendAsync(caller, draft, chainDepth, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<Message> EditAsync(Account caller, string conversationId, string messageId, EditMessageRequest request, CancellationToken cancellationToken = default)
+    {
+        EngineCore.ValidateCaller(caller);
+        core.ValidateId(conversationId, nameof(conversationId));
+        core.ValidateId(messageId, nameof(messageId));
+        ArgumentNullException.ThrowIfNull(request);
+        core.ValidateText(request.Text);
+        core.ValidateAttachments(request.Attachments);
+        core.ValidateData(request.Data);
+        if (request.Format is { } format)
+        {
+            EngineCore.ValidateEnum(format, nameof(request.Format));
+        }
+
+        var current = await GetEditableAsync(caller, conversationId, messageId, cancellationToken).ConfigureAwait(false);
+        var text = request.Text ?? current.Text;
+        var attachments = request.Attachments ?? current.Attachments;
+        var data = request.Data?.Clone() ?? current.Data;
+        if (text.Length == 0 && attachments.Count == 0 && data is null)
+        {
+            throw new InvalidArgumentException("An edit may not leave a message without text, attachments or structured data; delete it instead.");
+        }
+
+        var edited = With(current, text, request.Format ?? current.Format, attachments, data, current.Status, editedAt: core.Now, deletedAt: null);
+        return await StoreChangeAsync(caller, edited, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<Message> DeleteAsync(Account caller, string conversationId, string messageId, CancellationToken cancellationToken = default)
+    {
+        EngineCore.ValidateCaller(caller);
+        core.ValidateId(conversationId, nameof(conversationId));
+        core.ValidateId(messageId, nameof(messageId));
+
+        var current = await GetEditableAsync(caller, conversationId, messageId, cancellationToken).ConfigureAwait(false);
+        var deleted = With(current, string.Empty, current.Format, [], data: null, current.Status, current.EditedAt, deletedAt: core.Now);
+        return await StoreChangeAsync(caller, deleted, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<MessagePage> GetHistoryAsync(Account caller, string conversationId, HistoryQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        EngineCore.ValidateCaller(caller);
+        core.ValidateId(conversationId, nameof(conversationId));
+        query ??= HistoryQuery.Latest();
+        if (query.Limit < 1 || query.Limit > core.Options.MaxPageSize)
+        {
+            throw new InvalidArgumentException($"The page size must be between 1 and {core.Options.MaxPageSize}.");
+        }
+
+        if (query.After is not null && query.Before is not null)
+        {
+            throw new InvalidArgumentException("A history query takes either 'before' or 'after', not both.");
+        }
+
+        if (query.After < 0 || query.Before < 1)
+        {
+            throw new InvalidArgumentException("'after' must be at least 0 and 'before' at least 1.");
+        }
+
+        var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Observer, cancellationToken).ConfigureAwait(false);
+
+        // Ask for one more than the page to learn whether more lie beyond it.
+        var probe = new HistoryQuery { After = query.After, Before = query.Before, Limit = query.Limit + 1 };
+        var messages = await core.Store.GetMessagesAsync(conversationId, probe, cancellationToken).ConfigureAwait(false);
+        var hasMore = messages.Count > query.Limit;
+        if (hasMore)
+        {
+            messages = query.After is not null ? messages.Take(query.Limit).ToArray() : messages.Skip(1).ToArray();
+        }
+
+        return new MessagePage { Messages = messages, HasMore = hasMore };
+    }
+
+    public async Task SetTypingAsync(Account caller, string conversationId, bool isTyping, CancellationToken cancellationToken)
+    {
+        EngineCore.ValidateCaller(caller);
+        core.ValidateId(conversationId, nameof(conversationId));
+        var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Member, cancellationToken).ConfigureAwait(false);
+        await pipeline.PublishAsync(new TypingEvent
+        {
+            RoomId = conversation.RoomId,
+            ConversationId = conversationId,
+            ActorId = caller.Id,
+            Timestamp = core.Now,
+            IsTyping = isTyping,
+        }).ConfigureAwait(false);
+    }
+
+    private static Message With(Message m, string text, MessageFormat format, IReadOnlyList<Attachment> attachments, System.Text.Json.JsonElement? data, MessageStatus status, DateTimeOffset? editedAt, DateTimeOffset? deletedAt) => new()
+    {
+        Id = m.Id,
+        RoomId = m.RoomId,
+        ConversationId = m.ConversationId,
+        Sequence = m.Sequence,
+        LastSequence = m.LastSequence,
+        SenderId = m.SenderId,
+        SenderKind = m.SenderKind,
+        ReplyToId = m.ReplyToId,
+        ClientMessageId = m.ClientMessageId,
+        CreatedAt = m.CreatedAt,
+        Text = text,
+        Format = format,
+        Attachments = attachments,
+        Data = data,
+        Status = status,
+        EditedAt = editedAt,
+        DeletedAt = deletedAt,
+    };
+
+    private async Task ValidateReplyToAsync(string conversationId, string? replyToId, CancellationToken cancellationToken)
+    {
+        if (replyToId is null)
+        {
+            return;
+        }
+
+        core.ValidateId(replyToId, "replyToId");
+        if (await core.Store.GetMessageAsync(conversationId, replyToId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new InvalidArgumentException($"The message replied to, '{replyToId}', is not in this conversation.");
+        }
+    }
+
+    private async Task<Message> GetEditableAsync(Account caller, string conversationId, string messageId, CancellationToken cancellationToken)
+    {
+        var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        var participant = await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Observer, cancellationToken).ConfigureAwait(false);
+        var message = await core.Store.GetMessageAsync(conversationId, messageId, cancellationToken).ConfigureAwait(false)
+            ?? throw new NotFoundException($"Message '{messageId}' does not exist in conversation '{conversationId}'.");
+
+        var isSender = string.Equals(message.SenderId, caller.Id, StringComparison.Ordinal) && message.SenderKind == caller.Kind;
+        if (!EngineCore.IsAdmin(caller, participant) && !(isSender && participant!.Role >= ParticipantRole.Member))
+        {
+            throw new ForbiddenException("Only the sender, an admin or an owner may change this message.");
+        }
+
+        if (message.IsDeleted)
+        {
+            throw new ConflictException($"Message '{messageId}' is deleted.");
+        }
+
+        if (message.Status == MessageStatus.Streaming)
+        {
+            throw new ConflictException($"Message '{messageId}' is still streaming.");
+        }
+
+        return message;
+    }
+
+    private async Task<Message> AppendAsync(Account caller, Message draft, int chainDepth, CancellationToken cancellationToken)
+    {
+        var write = pipeline.BeginLogWrite(draft.ConversationId);
+        MessagePostedEvent? posted = null;
+        try
+        {
+            var result = await core.Store.AppendMessageAsync(draft, cancellationToken).ConfigureAwait(false);
+            if (result.Created)
+            {
+                Log.MessagePosted(logger, result.Message.Id, result.Message.Sequence, result.Message.ConversationId, caller.Id);
+                Log.MessageText(logger, result.Message.Id, result.Message.Text);
+                posted = new MessagePostedEvent
+                {
+                    RoomId = draft.RoomId,
+                    ConversationId = draft.ConversationId,
+                    ActorId = caller.Id,
+                    Timestamp = result.Message.CreatedAt,
+                    Sequence = result.Message.Sequence,
+                    Message = result.Message,
+                    ChainDepth = chainDepth,
+                };
+            }
+
+            return result.Message;
+        }
+        finally
+        {
+            await pipeline.CompleteLogWriteAsync(write, posted).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<Message> StoreChangeAsync(Account caller, Message changed, CancellationToken cancellationToken)
+    {
+        var write = pipeline.BeginLogWrite(changed.ConversationId);
+        MessageLogEvent? logged = null;
+        try
+        {
+            var stored = await core.Store.UpdateMessageAsync(changed, cancellationToken).ConfigureAwait(false)
+                ?? throw new NotFoundException($"Message '{changed.Id}' does not exist in conversation '{changed.ConversationId}'.");
+            logged = stored.IsDeleted
+                ? new MessageDeletedEvent { RoomId = stored.RoomId, ConversationId = stored.ConversationId, ActorId = caller.Id, Timestamp = core.Now, Sequence = stored.LastSequence, Message = stored }
+                : new MessageUpdatedEvent { RoomId = stored.RoomId, ConversationId = stored.ConversationId, ActorId = caller.Id, Timestamp = core.Now, Sequence = stored.LastSequence, Message = stored };
+            return stored;
+        }
+        finally
+        {
+            await pipeline.CompleteLogWriteAsync(write, logged).ConfigureAwait(false);
+        }
+    }
+}
