@@ -2,6 +2,7 @@ using Conversations.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebSockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ public static class ConversationsEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps the <c>conversations.v1.json</c> WebSocket endpoint at <paramref name="pattern"/> and, unless disabled, the HTTP API
-    /// under it (see docs/protocol.md). Requires <c>app.UseWebSockets()</c> is not needed; Kestrel upgrades directly.
+    /// under it (see docs/protocol.md). The endpoint handles the WebSocket upgrade itself; <c>app.UseWebSockets()</c> is not needed.
     /// </summary>
     /// <param name="endpoints">The route builder.</param>
     /// <param name="pattern">The route prefix, such as <c>/conversations</c>.</param>
@@ -68,7 +69,12 @@ public static class ConversationsEndpointRouteBuilderExtensions
 
         var group = endpoints.MapGroup(pattern);
         var socket = new WebSocketEndpoint(options, accounts, services, registry, logger);
-        group.Map("/", socket.HandleAsync).WithDisplayName("Conversations WebSocket");
+        // The endpoint carries its own WebSocket middleware, so hosts need not call app.UseWebSockets(); if they did, it passes through.
+        var upgrade = new WebSocketMiddleware(
+            socket.HandleAsync,
+            Options.Create(new WebSocketOptions { KeepAliveInterval = options.WebSockets.KeepAliveInterval, KeepAliveTimeout = options.WebSockets.KeepAliveTimeout }),
+            sp.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        group.Map("/", upgrade.Invoke).WithDisplayName("Conversations WebSocket");
         if (options.EnableHttpEndpoints)
         {
             new HttpEndpoints(options, accounts, services, logger).Map(group);

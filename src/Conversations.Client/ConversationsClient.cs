@@ -23,7 +23,7 @@ namespace Conversations.Client;
 /// </remarks>
 public sealed partial class ConversationsClient : IAsyncDisposable
 {
-    private static readonly ProtocolJsonContext Json = ProtocolJsonContext.Default;
+    private static readonly ProtocolJson Json = ProtocolJson.Default;
 
     private readonly ConversationsClientOptions _options;
     private readonly TimeProvider _time;

@@ -4,7 +4,7 @@ namespace Conversations.Internal;
 
 internal sealed partial class ConversationsConnection
 {
-    private static ProtocolJsonContext Json => ProtocolJsonContext.Default;
+    private static ProtocolJson Json => ProtocolJson.Default;
 
     /// <summary>Runs one command and returns its ack frame, or <see langword="null"/> when the command already queued its answer.</summary>
     private async Task<byte[]?> ExecuteAsync(ClientFrame f, CancellationToken ct)

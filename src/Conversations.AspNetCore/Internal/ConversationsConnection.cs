@@ -210,7 +210,7 @@ internal sealed partial class ConversationsConnection
         ClientFrame? frame;
         try
         {
-            frame = JsonSerializer.Deserialize(json.Span, ProtocolJsonContext.Default.ClientFrame);
+            frame = JsonSerializer.Deserialize(json.Span, ProtocolJson.Default.ClientFrame);
         }
         catch (JsonException e)
         {

@@ -12,7 +12,7 @@ internal static class FrameWriter
     private static readonly ConditionalWeakTable<ConversationEvent, byte[]> s_eventFrames = new();
     private static readonly ConditionalWeakTable<ConversationEvent, byte[]>.CreateValueCallback s_buildEventFrame = BuildEventFrame;
 
-    public static ProtocolJsonContext Json => ProtocolJsonContext.Default;
+    public static ProtocolJson Json => ProtocolJson.Default;
 
     public static byte[] Event(ConversationEvent @event) => s_eventFrames.GetValue(@event, s_buildEventFrame);
 

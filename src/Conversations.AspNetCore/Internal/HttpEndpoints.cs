@@ -12,7 +12,7 @@ namespace Conversations.Internal;
 /// <summary>The HTTP API: the same reads and writes as the WebSocket commands, JSON in and out, problem details on error.</summary>
 internal sealed class HttpEndpoints(ConversationsEndpointOptions options, AccountResolver accounts, ServiceSet services, ILogger logger)
 {
-    private static ProtocolJsonContext Json => ProtocolJsonContext.Default;
+    private static ProtocolJson Json => ProtocolJson.Default;
 
     public void Map(IEndpointRouteBuilder group)
     {
