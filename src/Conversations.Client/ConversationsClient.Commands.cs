@@ -14,7 +14,7 @@ public sealed partial class ConversationsClient
     public Task<Room> CreateRoomAsync(CreateRoomRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return RequestAsync(new ClientFrame { Type = CommandTypes.RoomsCreate, Name = request.Name, Participants = request.Participants }, Json.Room, retryable: false, cancellationToken);
+        return RequestAsync(new ClientFrame { Type = CommandTypes.RoomsCreate, Name = request.Name, Participants = ParticipantSpecDto.From(request.Participants) }, Json.Room, retryable: false, cancellationToken);
     }
 
     /// <summary>Returns the direct room of a participant set, creating it on first use.</summary>
@@ -24,7 +24,7 @@ public sealed partial class ConversationsClient
     public Task<Room> GetOrCreateDirectRoomAsync(IReadOnlyList<ParticipantSpec> participants, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(participants);
-        return RequestAsync(new ClientFrame { Type = CommandTypes.RoomsDirect, Participants = participants }, Json.Room, retryable: true, cancellationToken);
+        return RequestAsync(new ClientFrame { Type = CommandTypes.RoomsDirect, Participants = ParticipantSpecDto.From(participants) }, Json.Room, retryable: true, cancellationToken);
     }
 
     /// <summary>Gets a room.</summary>
@@ -48,7 +48,7 @@ public sealed partial class ConversationsClient
     public Task<Participant> AddParticipantAsync(string roomId, ParticipantSpec participant, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(participant);
-        return RequestAsync(new ClientFrame { Type = CommandTypes.ParticipantsAdd, RoomId = roomId, Participant = participant }, Json.Participant, retryable: false, cancellationToken);
+        return RequestAsync(new ClientFrame { Type = CommandTypes.ParticipantsAdd, RoomId = roomId, Participant = ParticipantSpecDto.From(participant) }, Json.Participant, retryable: false, cancellationToken);
     }
 
     /// <summary>Changes a participant.</summary>

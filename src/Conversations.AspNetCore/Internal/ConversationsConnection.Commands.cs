@@ -17,11 +17,11 @@ internal sealed partial class ConversationsConnection
                 return FrameWriter.Ack(id);
 
             case CommandTypes.RoomsCreate:
-                var room = await s.Rooms.CreateRoomAsync(_account, new CreateRoomRequest { Name = f.Name, Participants = f.Participants ?? [] }, ct).ConfigureAwait(false);
+                var room = await s.Rooms.CreateRoomAsync(_account, new CreateRoomRequest { Name = f.Name, Participants = ParticipantSpecDto.ToSpecs(f.Participants) }, ct).ConfigureAwait(false);
                 return FrameWriter.Ack(id, room, Json.Room);
 
             case CommandTypes.RoomsDirect:
-                var direct = await s.Rooms.GetOrCreateDirectRoomAsync(_account, Required(f.Participants, "participants"), ct).ConfigureAwait(false);
+                var direct = await s.Rooms.GetOrCreateDirectRoomAsync(_account, ParticipantSpecDto.ToSpecs(Required(f.Participants, "participants")), ct).ConfigureAwait(false);
                 return FrameWriter.Ack(id, direct, Json.Room);
 
             case CommandTypes.RoomsGet:
@@ -38,7 +38,7 @@ internal sealed partial class ConversationsConnection
                 return FrameWriter.Ack(id);
 
             case CommandTypes.ParticipantsAdd:
-                var added = await s.Participants.AddAsync(_account, Required(f.RoomId, "roomId"), Required(f.Participant, "participant"), ct).ConfigureAwait(false);
+                var added = await s.Participants.AddAsync(_account, Required(f.RoomId, "roomId"), Required(f.Participant, "participant").ToSpec(), ct).ConfigureAwait(false);
                 return FrameWriter.Ack(id, added, Json.Participant);
 
             case CommandTypes.ParticipantsUpdate:
@@ -67,7 +67,7 @@ internal sealed partial class ConversationsConnection
                 return FrameWriter.Ack(id, posted, Json.Message);
 
             case CommandTypes.MessagesEdit:
-                var edit = new EditMessageRequest { Text = f.Text, Format = f.Format, Attachments = f.Attachments, Data = f.Data };
+                var edit = ToEditRequest(f);
                 var edited = await s.Messages.EditAsync(_account, Required(f.ConversationId, "conversationId"), Required(f.MessageId, "messageId"), edit, ct).ConfigureAwait(false);
                 return FrameWriter.Ack(id, edited, Json.Message);
 
@@ -126,6 +126,8 @@ internal sealed partial class ConversationsConnection
         ReplyToId = f.ReplyToId,
         ClientMessageId = f.ClientMessageId,
     };
+
+    internal static EditMessageRequest ToEditRequest(ClientFrame f) => new() { Text = f.Text, Format = f.Format, Attachments = f.Attachments, Data = f.Data };
 
     private static T Required<T>(T? value, string name)
         where T : class =>

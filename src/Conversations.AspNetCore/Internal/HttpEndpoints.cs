@@ -18,23 +18,23 @@ internal sealed class HttpEndpoints(ConversationsEndpointOptions options, Accoun
     {
         var s = services;
         group.MapGet("/rooms", Handle((c, a, ct) => s.Rooms.ListRoomsAsync(a, ct), Json.IReadOnlyListRoom));
-        group.MapPost("/rooms", Handle(async (c, a, ct) => await s.Rooms.CreateRoomAsync(a, await BodyAsync(c, Json.CreateRoomRequest).ConfigureAwait(false), ct).ConfigureAwait(false), Json.Room, StatusCodes.Status201Created));
+        group.MapPost("/rooms", Handle(async (c, a, ct) => await s.Rooms.CreateRoomAsync(a, ToCreateRoom(await BodyAsync(c, Json.ClientFrame).ConfigureAwait(false)), ct).ConfigureAwait(false), Json.Room, StatusCodes.Status201Created));
         group.MapPost("/rooms/direct", Handle(async (c, a, ct) =>
         {
             var body = await BodyAsync(c, Json.ClientFrame).ConfigureAwait(false);
-            return await s.Rooms.GetOrCreateDirectRoomAsync(a, body.Participants ?? throw new InvalidArgumentException("The body needs \"participants\"."), ct).ConfigureAwait(false);
+            return await s.Rooms.GetOrCreateDirectRoomAsync(a, ParticipantSpecDto.ToSpecs(body.Participants ?? throw new InvalidArgumentException("The body needs \"participants\".")), ct).ConfigureAwait(false);
         }, Json.Room));
         group.MapGet("/rooms/{roomId}", Handle((c, a, ct) => s.Rooms.GetRoomAsync(a, Route(c, "roomId"), ct), Json.Room));
         group.MapGet("/rooms/{roomId}/participants", Handle((c, a, ct) => s.Participants.ListAsync(a, Route(c, "roomId"), ct), Json.IReadOnlyListParticipant));
-        group.MapPost("/rooms/{roomId}/participants", Handle(async (c, a, ct) => await s.Participants.AddAsync(a, Route(c, "roomId"), await BodyAsync(c, Json.ParticipantSpec).ConfigureAwait(false), ct).ConfigureAwait(false), Json.Participant, StatusCodes.Status201Created));
+        group.MapPost("/rooms/{roomId}/participants", Handle(async (c, a, ct) => await s.Participants.AddAsync(a, Route(c, "roomId"), (await BodyAsync(c, Json.ParticipantSpecDto).ConfigureAwait(false)).ToSpec(), ct).ConfigureAwait(false), Json.Participant, StatusCodes.Status201Created));
         group.MapMethods("/rooms/{roomId}/participants/{accountId}", ["PATCH"], Handle(async (c, a, ct) => await s.Participants.UpdateAsync(a, Route(c, "roomId"), Route(c, "accountId"), await BodyAsync(c, Json.ParticipantUpdate).ConfigureAwait(false), ct).ConfigureAwait(false), Json.Participant));
         group.MapDelete("/rooms/{roomId}/participants/{accountId}", Handle((c, a, ct) => s.Participants.RemoveAsync(a, Route(c, "roomId"), Route(c, "accountId"), ct)));
         group.MapGet("/rooms/{roomId}/conversations", Handle((c, a, ct) => s.Conversations.ListAsync(a, Route(c, "roomId"), ct), Json.IReadOnlyListConversation));
-        group.MapPost("/rooms/{roomId}/conversations", Handle(async (c, a, ct) => await s.Conversations.CreateAsync(a, Route(c, "roomId"), await OptionalBodyAsync(c, Json.CreateConversationRequest).ConfigureAwait(false), ct).ConfigureAwait(false), Json.Conversation, StatusCodes.Status201Created));
+        group.MapPost("/rooms/{roomId}/conversations", Handle(async (c, a, ct) => await s.Conversations.CreateAsync(a, Route(c, "roomId"), new CreateConversationRequest { Title = (await OptionalBodyAsync(c, Json.ClientFrame).ConfigureAwait(false))?.Title }, ct).ConfigureAwait(false), Json.Conversation, StatusCodes.Status201Created));
         group.MapGet("/conversations/{conversationId}", Handle((c, a, ct) => s.Conversations.GetAsync(a, Route(c, "conversationId"), ct), Json.Conversation));
         group.MapGet("/conversations/{conversationId}/messages", Handle((c, a, ct) => s.Messages.GetHistoryAsync(a, Route(c, "conversationId"), History(c), ct), Json.MessagePage));
-        group.MapPost("/conversations/{conversationId}/messages", Handle(async (c, a, ct) => await s.Messages.PostAsync(a, Route(c, "conversationId"), await BodyAsync(c, Json.PostMessageRequest).ConfigureAwait(false), ct).ConfigureAwait(false), Json.Message, StatusCodes.Status201Created));
-        group.MapMethods("/conversations/{conversationId}/messages/{messageId}", ["PATCH"], Handle(async (c, a, ct) => await s.Messages.EditAsync(a, Route(c, "conversationId"), Route(c, "messageId"), await BodyAsync(c, Json.EditMessageRequest).ConfigureAwait(false), ct).ConfigureAwait(false), Json.Message));
+        group.MapPost("/conversations/{conversationId}/messages", Handle(async (c, a, ct) => await s.Messages.PostAsync(a, Route(c, "conversationId"), ConversationsConnection.ToPostRequest(await BodyAsync(c, Json.ClientFrame).ConfigureAwait(false)), ct).ConfigureAwait(false), Json.Message, StatusCodes.Status201Created));
+        group.MapMethods("/conversations/{conversationId}/messages/{messageId}", ["PATCH"], Handle(async (c, a, ct) => await s.Messages.EditAsync(a, Route(c, "conversationId"), Route(c, "messageId"), ConversationsConnection.ToEditRequest(await BodyAsync(c, Json.ClientFrame).ConfigureAwait(false)), ct).ConfigureAwait(false), Json.Message));
         group.MapDelete("/conversations/{conversationId}/messages/{messageId}", Handle((c, a, ct) => s.Messages.DeleteAsync(a, Route(c, "conversationId"), Route(c, "messageId"), ct), Json.Message));
         group.MapPost("/conversations/{conversationId}/typing", Handle(async (c, a, ct) =>
         {
@@ -131,6 +131,8 @@ internal sealed class HttpEndpoints(ConversationsEndpointOptions options, Accoun
 
         return await context.Request.ReadFromJsonAsync(typeInfo, context.RequestAborted).ConfigureAwait(false);
     }
+
+    private static CreateRoomRequest ToCreateRoom(ClientFrame body) => new() { Name = body.Name, Participants = ParticipantSpecDto.ToSpecs(body.Participants) };
 
     private static string Route(HttpContext context, string name) =>
         context.Request.RouteValues[name] as string ?? throw new InvalidArgumentException($"Missing route value \"{name}\".");

@@ -36,9 +36,9 @@ internal sealed class ClientFrame
 
     public string? ClientMessageId { get; set; }
 
-    public IReadOnlyList<ParticipantSpec>? Participants { get; set; }
+    public IReadOnlyList<ParticipantSpecDto>? Participants { get; set; }
 
-    public ParticipantSpec? Participant { get; set; }
+    public ParticipantSpecDto? Participant { get; set; }
 
     public ParticipantUpdate? Update { get; set; }
 

@@ -64,15 +64,7 @@ internal sealed class ProtocolJson
 
     public JsonTypeInfo<IReadOnlyList<ReadMarker>> IReadOnlyListReadMarker => field ??= Get<IReadOnlyList<ReadMarker>>();
 
-    public JsonTypeInfo<CreateRoomRequest> CreateRoomRequest => field ??= Get<CreateRoomRequest>();
-
-    public JsonTypeInfo<CreateConversationRequest> CreateConversationRequest => field ??= Get<CreateConversationRequest>();
-
-    public JsonTypeInfo<PostMessageRequest> PostMessageRequest => field ??= Get<PostMessageRequest>();
-
-    public JsonTypeInfo<EditMessageRequest> EditMessageRequest => field ??= Get<EditMessageRequest>();
-
-    public JsonTypeInfo<ParticipantSpec> ParticipantSpec => field ??= Get<ParticipantSpec>();
+    public JsonTypeInfo<ParticipantSpecDto> ParticipantSpecDto => field ??= Get<ParticipantSpecDto>();
 
     public JsonTypeInfo<ParticipantUpdate> ParticipantUpdate => field ??= Get<ParticipantUpdate>();
 

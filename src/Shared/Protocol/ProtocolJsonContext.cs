@@ -40,11 +40,7 @@ internal sealed class SnakeCaseEnumConverter<TEnum> : JsonStringEnumConverter<TE
 [JsonSerializable(typeof(MessagePage))]
 [JsonSerializable(typeof(ReadMarker))]
 [JsonSerializable(typeof(IReadOnlyList<ReadMarker>))]
-[JsonSerializable(typeof(CreateRoomRequest))]
-[JsonSerializable(typeof(CreateConversationRequest))]
-[JsonSerializable(typeof(PostMessageRequest))]
-[JsonSerializable(typeof(EditMessageRequest))]
-[JsonSerializable(typeof(ParticipantSpec))]
+[JsonSerializable(typeof(ParticipantSpecDto))]
 [JsonSerializable(typeof(ParticipantUpdate))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext
 {
