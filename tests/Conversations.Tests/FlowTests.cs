@@ -93,6 +93,7 @@ public sealed class FlowTests
         await host.Messages.PostTextAsync(Alice, two.Id, "b");
         await bothStarted.Task.WaitAsync(Timeout());
         await host.WhenFlowsIdleAsync(Timeout());
+        await FlushEventsAsync(host);
         host.Events.GetSnapshot().OfType<FlowFailedEvent>().Should().BeEmpty();
     }
 
@@ -239,6 +240,7 @@ public sealed class FlowTests
         await hosted.StopAsync(stopWaiting.Token);
 
         cancelled.Task.IsCompleted.Should().BeTrue();
+        await FlushEventsAsync(host);
         host.Events.GetSnapshot().OfType<FlowFailedEvent>().Should().BeEmpty("a flow cancelled by shutdown has not failed");
         await host.DisposeAsync();
     }

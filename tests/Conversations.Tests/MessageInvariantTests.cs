@@ -71,6 +71,7 @@ public sealed class MessageInvariantTests : IAsyncLifetime
         retried.Should().OnlyContain(m => m.Id == first.Id && m.Sequence == 1);
         marker.Sequence.Should().Be(2);
         await _host.Events.WaitForAsync<MessagePostedEvent>(e => e.Sequence == 2, Timeout());
+        await FlushEventsAsync(_host);
         _host.Events.GetSnapshot().OfType<MessagePostedEvent>().Should().HaveCount(2);
     }
 
