@@ -8,7 +8,7 @@ namespace Conversations.Internal;
 /// agents ("start or continue"), and runs them: one at a time per (conversation, agent), in sequence order;
 /// different pairs in parallel, up to <see cref="ConversationsOptions.MaxConcurrentFlows"/>.
 /// </summary>
-internal sealed class FlowDispatcher : IAsyncDisposable
+internal sealed class FlowDispatcher : IAsyncDisposable, IDisposable
 {
     private readonly IServiceProvider _services;
     private readonly EngineCore _core;
@@ -77,6 +77,13 @@ internal sealed class FlowDispatcher : IAsyncDisposable
         await _runs.WhenIdleAsync(CancellationToken.None).ConfigureAwait(false);
         _shutdown.Dispose();
         _concurrency.Dispose();
+    }
+
+    public void Dispose()
+    {
+        // A container disposed synchronously cannot wait for flows; ask them to stop and leave.
+        _stopping = true;
+        _shutdown.Cancel();
     }
 
     private async Task RouteAsync(string conversationId, ConversationEvent conversationEvent)
