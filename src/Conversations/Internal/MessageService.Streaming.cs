@@ -12,16 +12,7 @@ internal sealed partial class MessageService
         EngineCore.ValidateCaller(caller);
         core.ValidateId(conversationId, nameof(conversationId));
         request ??= new StreamMessageRequest();
-        core.ValidateData(request.Data);
-        EngineCore.ValidateEnum(request.Format, nameof(request.Format));
-        if (request.ClientMessageId is not null)
-        {
-            core.ValidateId(request.ClientMessageId, nameof(request.ClientMessageId));
-        }
-
-        var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
-        await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Member, cancellationToken).ConfigureAwait(false);
-        await ValidateReplyToAsync(conversationId, request.ReplyToId, cancellationToken).ConfigureAwait(false);
+        var conversation = await PrepareNewMessageAsync(caller, conversationId, request.Format, request.Data, request.ClientMessageId, request.ReplyToId, cancellationToken).ConfigureAwait(false);
 
         var draft = new Message
         {
@@ -96,7 +87,7 @@ internal sealed partial class MessageService
         {
             ThrowIfClosed();
             _closed = true;
-            var final = With(started, _text.ToString(), started.Format, started.Attachments, started.Data, status, editedAt: null, deletedAt: null);
+            var final = started.With(text: _text.ToString(), status: status);
 
             // The stream's end is stored whatever the caller's token says: a stream is never left open.
             _ = cancellationToken;
