@@ -207,6 +207,42 @@ public sealed class FlowTests
     }
 
     [Fact]
+    public async Task Shutdown_LetsQueuedFlowsFinishWhileTheHostWaits()
+    {
+        var host = await ConversationsTestHost.StartAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handled = new List<long>();
+        host.FlowEngine.OnTrigger(async (context, ct) =>
+        {
+            if (context.Trigger.Message is null)
+            {
+                return;
+            }
+
+            await release.Task.WaitAsync(ct);
+            lock (handled)
+            {
+                handled.Add(context.Trigger.Sequence);
+            }
+        });
+        var (_, conversation) = await RoomWithConversationAsync(host, Alice, ParticipantSpec.Agent("bot"));
+        await host.WhenFlowsIdleAsync(Timeout());
+        for (var i = 0; i < 5; i++)
+        {
+            await host.Messages.PostTextAsync(Alice, conversation.Id, $"m{i}");
+        }
+
+        var hosted = host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Single();
+        var stopping = hosted.StopAsync(Timeout());
+        stopping.IsCompleted.Should().BeFalse("five triggers are still queued behind a running flow");
+        release.SetResult();
+        await stopping;
+
+        handled.Should().Equal(1, 2, 3, 4, 5);
+        await host.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Shutdown_CancelsRunningFlowsWhenTheHostStopsWaiting()
     {
         var host = await ConversationsTestHost.StartAsync();
