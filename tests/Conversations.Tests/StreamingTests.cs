@@ -59,6 +59,21 @@ public sealed class StreamingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CompleteWithData_StoresTheDataWithTheText_AndRefusesBadDataWithoutClosing()
+    {
+        var (_, conversation) = await RoomWithConversationAsync(_host, Alice);
+        var stream = await _host.Messages.BeginStreamAsync(Alice, conversation.Id);
+        await stream.AppendAsync("answer");
+
+        await FluentActions.Awaiting(() => stream.CompleteAsync(System.Text.Json.JsonDocument.Parse("7").RootElement)).Should().ThrowAsync<InvalidArgumentException>();
+        stream.IsClosed.Should().BeFalse();
+        var done = await stream.CompleteAsync(System.Text.Json.JsonDocument.Parse("""{"usage":{"outputTokens":3}}""").RootElement);
+
+        done.Data!.Value.GetProperty("usage").GetProperty("outputTokens").GetInt32().Should().Be(3);
+        (await _host.Store.GetMessageAsync(conversation.Id, done.Id, Timeout()))!.Data!.Value.GetProperty("usage").GetProperty("outputTokens").GetInt32().Should().Be(3);
+    }
+
+    [Fact]
     public async Task Invariant8_FailingChunks_EndTheMessageFailedWithTheTextSoFar()
     {
         var (_, conversation) = await RoomWithConversationAsync(_host, Alice);

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace Conversations.Internal;
 
@@ -79,15 +80,22 @@ internal sealed partial class MessageService
             }).ConfigureAwait(false);
         }
 
-        public override Task<Message> CompleteAsync(CancellationToken cancellationToken = default) => CloseAsync(MessageStatus.Complete, cancellationToken);
+        public override Task<Message> CompleteAsync(CancellationToken cancellationToken = default) => CloseAsync(MessageStatus.Complete, started.Data, cancellationToken);
 
-        public override Task<Message> FailAsync(CancellationToken cancellationToken = default) => CloseAsync(MessageStatus.Failed, cancellationToken);
+        public override Task<Message> CompleteAsync(JsonElement data, CancellationToken cancellationToken = default)
+        {
+            ThrowIfClosed();
+            owner.Core.ValidateData(data);
+            return CloseAsync(MessageStatus.Complete, data.Clone(), cancellationToken);
+        }
 
-        private async Task<Message> CloseAsync(MessageStatus status, CancellationToken cancellationToken)
+        public override Task<Message> FailAsync(CancellationToken cancellationToken = default) => CloseAsync(MessageStatus.Failed, started.Data, cancellationToken);
+
+        private async Task<Message> CloseAsync(MessageStatus status, JsonElement? data, CancellationToken cancellationToken)
         {
             ThrowIfClosed();
             _closed = true;
-            var final = started.With(text: _text.ToString(), status: status);
+            var final = started.With(text: _text.ToString(), status: status, data: data);
 
             // The stream's end is stored whatever the caller's token says: a stream is never left open.
             _ = cancellationToken;
