@@ -205,9 +205,13 @@ internal sealed partial class MessageService(EngineCore core, EventPipeline pipe
         MessagePostedEvent? posted = null;
         try
         {
+            using var activity = ConversationsDiagnostics.ActivitySource.StartActivity("conversations.append");
+            activity?.SetTag("conversations.conversation_id", draft.ConversationId);
             var result = await core.Store.AppendMessageAsync(draft, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("conversations.sequence", result.Message.Sequence);
             if (result.Created)
             {
+                ConversationsDiagnostics.MessagesPostedCounter.Add(1);
                 Log.MessagePosted(logger, result.Message.Id, result.Message.Sequence, result.Message.ConversationId, caller.Id);
                 Log.MessageText(logger, result.Message.Id, result.Message.Text);
                 posted = new MessagePostedEvent
