@@ -20,9 +20,12 @@ public sealed class ConversationsOptions
     [Range(0, 16 * 1024 * 1024)]
     public int MaxDataBytes { get; set; } = 64 * 1024;
 
-    /// <summary>Gets or sets the longest identifier a caller may supply (account ids, client message ids).</summary>
+    /// <summary>
+    /// Gets or sets the longest identifier a caller may supply (account ids, client message ids). At least 32,
+    /// the length of the identifiers the engine generates.
+    /// </summary>
     /// <value>The default value is 128.</value>
-    [Range(8, 1_024)]
+    [Range(32, 1_024)]
     public int MaxIdLength { get; set; } = 128;
 
     /// <summary>Gets or sets the longest room name, conversation title or display name.</summary>

@@ -1,9 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace Conversations;
 
 /// <summary><c>conversation.flow_failed</c>: an agent's flow threw, timed out or was cancelled while handling a trigger.</summary>
 public sealed class FlowFailedEvent : ConversationEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override ConversationEventType Type => ConversationEventType.FlowFailed;
 
     /// <summary>Gets the agent whose flow failed.</summary>

@@ -1,9 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace Conversations;
 
 /// <summary><c>conversation.message_delta</c>: a live chunk of a streamed message. Not stored: the whole text arrives with <c>conversation.message_updated</c> when the stream ends.</summary>
 public sealed class MessageDeltaEvent : ConversationEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override ConversationEventType Type => ConversationEventType.MessageDelta;
 
     /// <summary>Gets the streamed message's identifier.</summary>

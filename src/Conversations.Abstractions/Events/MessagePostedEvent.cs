@@ -1,9 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace Conversations;
 
 /// <summary><c>conversation.message_posted</c>: a message was appended to the log. A streamed message is posted with its first chunk, with status <see cref="MessageStatus.Streaming"/>.</summary>
 public sealed class MessagePostedEvent : MessageLogEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override ConversationEventType Type => ConversationEventType.MessagePosted;
 
     /// <summary>

@@ -33,6 +33,18 @@ public abstract class MessageStream : IAsyncDisposable
     /// <exception cref="ConflictException">The stream is closed.</exception>
     public abstract Task<Message> CompleteAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores the whole text once, replaces the message's structured data (for example with token usage known
+    /// only at the end), and marks the message <see cref="MessageStatus.Complete"/>.
+    /// </summary>
+    /// <param name="data">The message's structured data; a JSON object or array within the configured size.</param>
+    /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests. The default is <see cref="CancellationToken.None"/>.</param>
+    /// <returns>The completed message.</returns>
+    /// <exception cref="ConflictException">The stream is closed.</exception>
+    /// <exception cref="InvalidArgumentException"><paramref name="data"/> is not a JSON object or array; the stream stays open.</exception>
+    /// <exception cref="LimitExceededException"><paramref name="data"/> is over the size limit; the stream stays open.</exception>
+    public abstract Task<Message> CompleteAsync(System.Text.Json.JsonElement data, CancellationToken cancellationToken = default);
+
     /// <summary>Stores the text so far and marks the message <see cref="MessageStatus.Failed"/>.</summary>
     /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests. The default is <see cref="CancellationToken.None"/>.</param>
     /// <returns>The failed message.</returns>

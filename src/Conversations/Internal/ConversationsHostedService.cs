@@ -20,26 +20,7 @@ internal sealed class ConversationsHostedService(
         foreach (var orphan in orphans)
         {
             Log.StreamRecovered(logger, orphan.Id, orphan.ConversationId);
-            var failed = new Message
-            {
-                Id = orphan.Id,
-                RoomId = orphan.RoomId,
-                ConversationId = orphan.ConversationId,
-                Sequence = orphan.Sequence,
-                LastSequence = orphan.LastSequence,
-                SenderId = orphan.SenderId,
-                SenderKind = orphan.SenderKind,
-                Text = orphan.Text,
-                Format = orphan.Format,
-                Attachments = orphan.Attachments,
-                Data = orphan.Data,
-                ReplyToId = orphan.ReplyToId,
-                ClientMessageId = orphan.ClientMessageId,
-                Status = MessageStatus.Failed,
-                CreatedAt = orphan.CreatedAt,
-                EditedAt = orphan.EditedAt,
-                DeletedAt = orphan.DeletedAt,
-            };
+            var failed = orphan.With(status: MessageStatus.Failed);
             await messages.StoreChangeAsync(Account.System, failed, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -8,7 +8,7 @@ namespace Conversations.Internal;
 /// agents ("start or continue"), and runs them: one at a time per (conversation, agent), in sequence order;
 /// different pairs in parallel, up to <see cref="ConversationsOptions.MaxConcurrentFlows"/>.
 /// </summary>
-internal sealed class FlowDispatcher : IAsyncDisposable
+internal sealed class FlowDispatcher : IAsyncDisposable, IDisposable
 {
     private readonly IServiceProvider _services;
     private readonly EngineCore _core;
@@ -77,6 +77,13 @@ internal sealed class FlowDispatcher : IAsyncDisposable
         await _runs.WhenIdleAsync(CancellationToken.None).ConfigureAwait(false);
         _shutdown.Dispose();
         _concurrency.Dispose();
+    }
+
+    public void Dispose()
+    {
+        // A container disposed synchronously cannot wait for flows; ask them to stop and leave.
+        _stopping = true;
+        _shutdown.Cancel();
     }
 
     private async Task RouteAsync(string conversationId, ConversationEvent conversationEvent)
@@ -148,6 +155,10 @@ internal sealed class FlowDispatcher : IAsyncDisposable
         }
 
         await _concurrency.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        using var activity = ConversationsDiagnostics.ActivitySource.StartActivity("conversations.flow");
+        activity?.SetTag("conversations.agent_id", agentId);
+        activity?.SetTag("conversations.conversation_id", trigger.Conversation.Id);
+        var outcome = "completed";
         using var timeout = _core.Options.FlowTimeout is { } limit
             ? new CancellationTokenSource(limit, _core.Time)
             : new CancellationTokenSource();
@@ -159,23 +170,28 @@ internal sealed class FlowDispatcher : IAsyncDisposable
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !_shutdown.IsCancellationRequested)
         {
+            outcome = "timeout";
             Log.FlowTimedOut(_logger, agentId, trigger.Conversation.Id, trigger.Sequence, _core.Options.FlowTimeout!.Value);
             await ReportFailureAsync(trigger, "timeout", "The agent did not answer in time.").ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
         {
             // The host is stopping; the flow was asked to stop.
+            outcome = "cancelled";
         }
 #pragma warning disable CA1031 // A failing flow is logged and reported; it never stops other triggers.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            outcome = "failed";
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
             Log.FlowFailed(_logger, ex, agentId, trigger.Conversation.Id, trigger.Sequence);
             var code = ex is ConversationsException ce ? ce.Code.Value : ConversationsErrorCode.Internal.Value;
             await ReportFailureAsync(trigger, code, "The agent failed to answer.").ConfigureAwait(false);
         }
         finally
         {
+            ConversationsDiagnostics.FlowRunsCounter.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
             _concurrency.Release();
         }
     }

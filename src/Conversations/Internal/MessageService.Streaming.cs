@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace Conversations.Internal;
 
@@ -12,16 +13,7 @@ internal sealed partial class MessageService
         EngineCore.ValidateCaller(caller);
         core.ValidateId(conversationId, nameof(conversationId));
         request ??= new StreamMessageRequest();
-        core.ValidateData(request.Data);
-        EngineCore.ValidateEnum(request.Format, nameof(request.Format));
-        if (request.ClientMessageId is not null)
-        {
-            core.ValidateId(request.ClientMessageId, nameof(request.ClientMessageId));
-        }
-
-        var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
-        await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Member, cancellationToken).ConfigureAwait(false);
-        await ValidateReplyToAsync(conversationId, request.ReplyToId, cancellationToken).ConfigureAwait(false);
+        var conversation = await PrepareNewMessageAsync(caller, conversationId, request.Format, request.Data, request.ClientMessageId, request.ReplyToId, cancellationToken).ConfigureAwait(false);
 
         var draft = new Message
         {
@@ -88,15 +80,22 @@ internal sealed partial class MessageService
             }).ConfigureAwait(false);
         }
 
-        public override Task<Message> CompleteAsync(CancellationToken cancellationToken = default) => CloseAsync(MessageStatus.Complete, cancellationToken);
+        public override Task<Message> CompleteAsync(CancellationToken cancellationToken = default) => CloseAsync(MessageStatus.Complete, started.Data, cancellationToken);
 
-        public override Task<Message> FailAsync(CancellationToken cancellationToken = default) => CloseAsync(MessageStatus.Failed, cancellationToken);
+        public override Task<Message> CompleteAsync(JsonElement data, CancellationToken cancellationToken = default)
+        {
+            ThrowIfClosed();
+            owner.Core.ValidateData(data);
+            return CloseAsync(MessageStatus.Complete, data.Clone(), cancellationToken);
+        }
 
-        private async Task<Message> CloseAsync(MessageStatus status, CancellationToken cancellationToken)
+        public override Task<Message> FailAsync(CancellationToken cancellationToken = default) => CloseAsync(MessageStatus.Failed, started.Data, cancellationToken);
+
+        private async Task<Message> CloseAsync(MessageStatus status, JsonElement? data, CancellationToken cancellationToken)
         {
             ThrowIfClosed();
             _closed = true;
-            var final = With(started, _text.ToString(), started.Format, started.Attachments, started.Data, status, editedAt: null, deletedAt: null);
+            var final = started.With(text: _text.ToString(), status: status, data: data);
 
             // The stream's end is stored whatever the caller's token says: a stream is never left open.
             _ = cancellationToken;

@@ -44,6 +44,7 @@ internal sealed partial class MessageService
                 {
                     // The buffer overflowed and live events were dropped: the store has them.
                     Log.SubscriberCatchingUp(logger, conversationId, last);
+                    ConversationsDiagnostics.SubscriberCatchUpsCounter.Add(1);
                     await foreach (var caught in CatchUpAsync(conversationId, last, cancellationToken).ConfigureAwait(false))
                     {
                         last = caught.Sequence;

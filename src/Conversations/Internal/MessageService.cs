@@ -19,21 +19,12 @@ internal sealed partial class MessageService(EngineCore core, EventPipeline pipe
         var text = request.Text ?? string.Empty;
         core.ValidateText(text);
         core.ValidateAttachments(request.Attachments);
-        core.ValidateData(request.Data);
-        EngineCore.ValidateEnum(request.Format, nameof(request.Format));
-        if (request.ClientMessageId is not null)
-        {
-            core.ValidateId(request.ClientMessageId, nameof(request.ClientMessageId));
-        }
-
         if (text.Length == 0 && (request.Attachments is null || request.Attachments.Count == 0) && request.Data is null)
         {
             throw new InvalidArgumentException("A message needs text, an attachment or structured data.");
         }
 
-        var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
-        await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Member, cancellationToken).ConfigureAwait(false);
-        await ValidateReplyToAsync(conversationId, request.ReplyToId, cancellationToken).ConfigureAwait(false);
+        var conversation = await PrepareNewMessageAsync(caller, conversationId, request.Format, request.Data, request.ClientMessageId, request.ReplyToId, cancellationToken).ConfigureAwait(false);
 
         var draft = new Message
         {
@@ -79,7 +70,7 @@ internal sealed partial class MessageService(EngineCore core, EventPipeline pipe
             throw new InvalidArgumentException("An edit may not leave a message without text, attachments or structured data; delete it instead.");
         }
 
-        var edited = With(current, text, request.Format ?? current.Format, attachments, data, current.Status, editedAt: core.Now, deletedAt: null);
+        var edited = current.With(text: text, format: request.Format ?? current.Format, attachments: attachments, data: data, editedAt: core.Now);
         return await StoreChangeAsync(caller, edited, cancellationToken).ConfigureAwait(false);
     }
 
@@ -90,7 +81,7 @@ internal sealed partial class MessageService(EngineCore core, EventPipeline pipe
         core.ValidateId(messageId, nameof(messageId));
 
         var current = await GetEditableAsync(caller, conversationId, messageId, cancellationToken).ConfigureAwait(false);
-        var deleted = With(current, string.Empty, current.Format, [], data: null, current.Status, current.EditedAt, deletedAt: core.Now);
+        var deleted = current.With(text: string.Empty, attachments: [], data: (System.Text.Json.JsonElement?)null, deletedAt: core.Now);
         return await StoreChangeAsync(caller, deleted, cancellationToken).ConfigureAwait(false);
     }
 
@@ -145,26 +136,28 @@ internal sealed partial class MessageService(EngineCore core, EventPipeline pipe
         }).ConfigureAwait(false);
     }
 
-    private static Message With(Message m, string text, MessageFormat format, IReadOnlyList<Attachment> attachments, System.Text.Json.JsonElement? data, MessageStatus status, DateTimeOffset? editedAt, DateTimeOffset? deletedAt) => new()
+    /// <summary>The checks a new message (posted or streamed) passes before it is stored; returns its conversation.</summary>
+    private async Task<Conversation> PrepareNewMessageAsync(
+        Account caller,
+        string conversationId,
+        MessageFormat format,
+        System.Text.Json.JsonElement? data,
+        string? clientMessageId,
+        string? replyToId,
+        CancellationToken cancellationToken)
     {
-        Id = m.Id,
-        RoomId = m.RoomId,
-        ConversationId = m.ConversationId,
-        Sequence = m.Sequence,
-        LastSequence = m.LastSequence,
-        SenderId = m.SenderId,
-        SenderKind = m.SenderKind,
-        ReplyToId = m.ReplyToId,
-        ClientMessageId = m.ClientMessageId,
-        CreatedAt = m.CreatedAt,
-        Text = text,
-        Format = format,
-        Attachments = attachments,
-        Data = data,
-        Status = status,
-        EditedAt = editedAt,
-        DeletedAt = deletedAt,
-    };
+        core.ValidateData(data);
+        EngineCore.ValidateEnum(format, "format");
+        if (clientMessageId is not null)
+        {
+            core.ValidateId(clientMessageId, nameof(clientMessageId));
+        }
+
+        var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Member, cancellationToken).ConfigureAwait(false);
+        await ValidateReplyToAsync(conversationId, replyToId, cancellationToken).ConfigureAwait(false);
+        return conversation;
+    }
 
     private async Task ValidateReplyToAsync(string conversationId, string? replyToId, CancellationToken cancellationToken)
     {
@@ -212,9 +205,13 @@ internal sealed partial class MessageService(EngineCore core, EventPipeline pipe
         MessagePostedEvent? posted = null;
         try
         {
+            using var activity = ConversationsDiagnostics.ActivitySource.StartActivity("conversations.append");
+            activity?.SetTag("conversations.conversation_id", draft.ConversationId);
             var result = await core.Store.AppendMessageAsync(draft, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("conversations.sequence", result.Message.Sequence);
             if (result.Created)
             {
+                ConversationsDiagnostics.MessagesPostedCounter.Add(1);
                 Log.MessagePosted(logger, result.Message.Id, result.Message.Sequence, result.Message.ConversationId, caller.Id);
                 Log.MessageText(logger, result.Message.Id, result.Message.Text);
                 posted = new MessagePostedEvent

@@ -1,3 +1,4 @@
+using Conversations.Internal;
 using Conversations.Storage;
 
 namespace Conversations;
@@ -223,7 +224,7 @@ public sealed class InMemoryConversationStore : ConversationStore
             }
 
             var sequence = log.LastSequence + 1;
-            var stored = Copy(message, sequence, sequence);
+            var stored = message.With(sequence: sequence, lastSequence: sequence);
             log.Append(stored, LogEntryKind.Posted, _timeProvider.GetUtcNow());
             return new(new AppendResult(stored, Created: true));
         }
@@ -244,26 +245,15 @@ public sealed class InMemoryConversationStore : ConversationStore
 
             var current = log.Messages[index];
             var sequence = log.LastSequence + 1;
-            var stored = new Message
-            {
-                Id = current.Id,
-                RoomId = current.RoomId,
-                ConversationId = current.ConversationId,
-                Sequence = current.Sequence,
-                LastSequence = sequence,
-                SenderId = current.SenderId,
-                SenderKind = current.SenderKind,
-                ReplyToId = current.ReplyToId,
-                ClientMessageId = current.ClientMessageId,
-                CreatedAt = current.CreatedAt,
-                Text = message.Text,
-                Format = message.Format,
-                Attachments = message.Attachments,
-                Data = message.Data,
-                Status = message.Status,
-                EditedAt = message.EditedAt,
-                DeletedAt = message.DeletedAt,
-            };
+            var stored = current.With(
+                lastSequence: sequence,
+                text: message.Text,
+                format: message.Format,
+                attachments: message.Attachments,
+                data: message.Data,
+                status: message.Status,
+                editedAt: message.EditedAt,
+                deletedAt: message.DeletedAt);
             log.Messages[index] = stored;
             log.Record(sequence, message.DeletedAt is null ? LogEntryKind.Updated : LogEntryKind.Deleted, index, _timeProvider.GetUtcNow());
             return new(stored);
@@ -399,27 +389,6 @@ public sealed class InMemoryConversationStore : ConversationStore
 
         return lo;
     }
-
-    private static Message Copy(Message m, long sequence, long lastSequence) => new()
-    {
-        Id = m.Id,
-        RoomId = m.RoomId,
-        ConversationId = m.ConversationId,
-        Sequence = sequence,
-        LastSequence = lastSequence,
-        SenderId = m.SenderId,
-        SenderKind = m.SenderKind,
-        Text = m.Text,
-        Format = m.Format,
-        Attachments = m.Attachments,
-        Data = m.Data,
-        ReplyToId = m.ReplyToId,
-        ClientMessageId = m.ClientMessageId,
-        Status = m.Status,
-        CreatedAt = m.CreatedAt,
-        EditedAt = m.EditedAt,
-        DeletedAt = m.DeletedAt,
-    };
 
     private static List<T> GetOrAdd<T>(Dictionary<string, List<T>> map, string key)
     {

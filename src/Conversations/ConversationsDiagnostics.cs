@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Conversations;
+
+/// <summary>
+/// The names under which the engine reports traces and metrics. Listen with OpenTelemetry
+/// (<c>AddSource(ConversationsDiagnostics.ActivitySourceName)</c>, <c>AddMeter(ConversationsDiagnostics.MeterName)</c>).
+/// </summary>
+public static class ConversationsDiagnostics
+{
+    /// <summary>The name of the engine's <see cref="ActivitySource"/>.</summary>
+    public const string ActivitySourceName = "Conversations";
+
+    /// <summary>The name of the engine's <see cref="Meter"/>.</summary>
+    public const string MeterName = "Conversations";
+
+    /// <summary>Counter of messages stored by posts and stream starts (idempotent repeats excluded).</summary>
+    public const string MessagesPosted = "conversations.messages.posted";
+
+    /// <summary>Counter of flow runs, tagged <c>outcome</c> = <c>completed</c>, <c>failed</c>, <c>timeout</c> or <c>cancelled</c>.</summary>
+    public const string FlowRuns = "conversations.flows.runs";
+
+    /// <summary>Counter of times a subscriber fell behind and re-read the log from the store.</summary>
+    public const string SubscriberCatchUps = "conversations.subscribers.catch_ups";
+
+    internal static ActivitySource ActivitySource { get; } = new(ActivitySourceName);
+
+    internal static Meter Meter { get; } = new(MeterName);
+
+    internal static Counter<long> MessagesPostedCounter { get; } = Meter.CreateCounter<long>(MessagesPosted, "{message}", "Messages stored by posts and stream starts.");
+
+    internal static Counter<long> FlowRunsCounter { get; } = Meter.CreateCounter<long>(FlowRuns, "{run}", "Flow runs by outcome.");
+
+    internal static Counter<long> SubscriberCatchUpsCounter { get; } = Meter.CreateCounter<long>(SubscriberCatchUps, "{catch_up}", "Subscribers that re-read missed log entries from the store.");
+}
