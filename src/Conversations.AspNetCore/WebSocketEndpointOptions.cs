@@ -14,12 +14,21 @@ public sealed class WebSocketEndpointOptions
     public int MaxMessageBytes { get; set; } = 256 * 1024;
 
     /// <summary>
-    /// Gets or sets how many frames may wait to be sent to one client. A client that lets its queue fill up is disconnected
-    /// with close status 4002 (client too slow); it can reconnect and resume from its last sequence.
+    /// Gets or sets how many frames may wait to be sent to one client. A client whose queue stays full for
+    /// <see cref="SlowClientTimeout"/> is disconnected with close status 4002 (client too slow); it can reconnect and resume
+    /// from its last sequence.
     /// </summary>
     /// <value>The default value is 4,096.</value>
     [Range(1, 1_000_000)]
     public int SendQueueCapacity { get; set; } = 4_096;
+
+    /// <summary>
+    /// Gets or sets how long a client's send queue may stay full before the client is disconnected with close status 4002
+    /// (client too slow). While it is full only that connection waits: the engine buffers and, past its buffer, re-reads
+    /// the log for it later, so nobody else is slowed (more than zero, at most an hour).
+    /// </summary>
+    /// <value>The default value is 10 seconds.</value>
+    public TimeSpan SlowClientTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Gets or sets how often the server pings an idle client (more than zero, at most an hour).</summary>
     /// <value>The default value is 15 seconds.</value>

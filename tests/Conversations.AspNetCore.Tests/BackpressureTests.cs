@@ -8,7 +8,12 @@ public sealed class BackpressureTests
     [Fact]
     public async Task A_client_that_stops_reading_is_dropped_without_slowing_the_others()
     {
-        await using var server = await TestServer.StartAsync(o => o.WebSockets.SendQueueCapacity = 32);
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.WebSockets.SendQueueCapacity = 32;
+            o.WebSockets.SlowClientTimeout = TimeSpan.FromMilliseconds(200);
+            o.WebSockets.CloseTimeout = TimeSpan.FromMilliseconds(200);
+        });
         var (_, conversation) = await server.CreateRoomAsync("alice", "bob", "carol", "slow");
         using var safety = new CancellationTokenSource(RawSocket.Safety);
 
@@ -25,6 +30,7 @@ public sealed class BackpressureTests
         using var invoker = new HttpMessageInvoker(handler);
         using var slow = await server.ConnectRawAsync("slow", invoker: invoker);
         await slow.WelcomeAsync();
+        var dropped = server.WhenConnectionEnds("slow");
         (await slow.CommandAsync($$"""{"type":"subscribe","id":"s","conversationId":"{{conversation.Id}}"}""", "s")).Type().Should().Be("ack");
 
         await using var bob = await server.ConnectClientAsync("bob");
@@ -57,6 +63,7 @@ public sealed class BackpressureTests
         }
 
         (await Task.WhenAll(readers).WaitAsync(safety.Token)).Should().AllBeEquivalentTo(Count);
+        await dropped.WaitAsync(safety.Token);
 
         // Now the slow client reads what reached it: it was cut off before the end, by a 4002 close or, when even the close
         // frame could not get through its full window, by an abort.

@@ -24,6 +24,7 @@ public sealed class TestServer : IAsyncDisposable
     public const string Subprotocol = "conversations.v1.json";
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<HttpContext, string> _contexts = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _ended = new();
 
     private TestServer(WebApplication app, Uri baseUri)
     {
@@ -51,6 +52,10 @@ public sealed class TestServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("CONV_TEST_LOG") == "1")
+        {
+            builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Debug);
+        }
         builder.Services.AddConversations();
         builder.Services.AddAuthentication(TestAuthHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, null);
         var app = builder.Build();
@@ -67,6 +72,10 @@ public sealed class TestServer : IAsyncDisposable
             finally
             {
                 server._contexts.TryRemove(context, out _);
+                if (context.WebSockets.IsWebSocketRequest && server._ended.TryRemove(user, out var ended))
+                {
+                    ended.TrySetResult();
+                }
             }
         });
         app.MapConversations("/conversations", o =>
@@ -97,6 +106,9 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     public Task StopAsync() => _app.StopAsync();
+
+    /// <summary>Completes when the server has finished the next WebSocket connection of a user to end.</summary>
+    public Task WhenConnectionEnds(string user) => _ended.GetOrAdd(user, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     public ConversationsClient CreateClient(string user, Action<ConversationsClientOptions>? configure = null)
     {

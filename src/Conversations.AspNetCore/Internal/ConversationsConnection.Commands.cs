@@ -112,7 +112,7 @@ internal sealed partial class ConversationsConnection
                 return FrameWriter.Ack(id, await CloseStreamAsync(f, complete: false, ct).ConfigureAwait(false), Json.Message);
 
             default:
-                Invalid(id, ConversationsErrorCode.InvalidArgument.Value, $"Unknown command \"{f.Type}\".");
+                await InvalidAsync(id, ConversationsErrorCode.InvalidArgument.Value, $"Unknown command \"{f.Type}\".").ConfigureAwait(false);
                 return null;
         }
     }

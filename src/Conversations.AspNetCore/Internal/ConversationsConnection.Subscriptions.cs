@@ -26,8 +26,7 @@ internal sealed partial class ConversationsConnection
         await UnsubscribeAsync(key).ConfigureAwait(false);
 
         // The ack goes into the queue before the pump can queue the first event.
-        var ack = FrameWriter.Ack(id, conversation, Json.Conversation);
-        Enqueue(ack);
+        await EnqueueAsync(FrameWriter.Ack(id, conversation, Json.Conversation)).ConfigureAwait(false);
         Start(key, token => _services.Messages.SubscribeAsync(_account, conversationId, afterSequence, token), conversationId, null);
         return null;
     }
@@ -38,7 +37,7 @@ internal sealed partial class ConversationsConnection
         EnsureSubscriptionRoom(key);
         var room = await _services.Rooms.GetRoomAsync(_account, roomId, ct).ConfigureAwait(false);
         await UnsubscribeAsync(key).ConfigureAwait(false);
-        Enqueue(FrameWriter.Ack(id, room, Json.Room));
+        await EnqueueAsync(FrameWriter.Ack(id, room, Json.Room)).ConfigureAwait(false);
         Start(key, token => _services.Rooms.SubscribeAsync(_account, roomId, token), null, roomId);
         return null;
     }
@@ -70,7 +69,7 @@ internal sealed partial class ConversationsConnection
         {
             await foreach (var e in subscribe(ct).WithCancellation(ct).ConfigureAwait(false))
             {
-                if (!Enqueue(FrameWriter.Event(e)))
+                if (!await EnqueueAsync(FrameWriter.Event(e)).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -78,7 +77,7 @@ internal sealed partial class ConversationsConnection
 
             if (!ct.IsCancellationRequested)
             {
-                Enqueue(FrameWriter.SubscriptionEnded(conversationId, roomId, null, "The subscription ended: the caller is no longer a participant."));
+                await EnqueueAsync(FrameWriter.SubscriptionEnded(conversationId, roomId, null, "The subscription ended: the caller is no longer a participant.")).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -92,7 +91,7 @@ internal sealed partial class ConversationsConnection
                 Log.SubscriptionFailed(_logger, conversationId ?? roomId ?? "?", _id, e);
             }
 
-            Enqueue(FrameWriter.SubscriptionEnded(conversationId, roomId, code, message));
+            await EnqueueAsync(FrameWriter.SubscriptionEnded(conversationId, roomId, code, message)).ConfigureAwait(false);
         }
     }
 

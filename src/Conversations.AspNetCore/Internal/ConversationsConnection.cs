@@ -58,7 +58,7 @@ internal sealed partial class ConversationsConnection
         var reason = "closed";
         try
         {
-            Enqueue(FrameWriter.Welcome(subprotocol, _account, _options.MaxMessageBytes));
+            _sendQueue.Writer.TryWrite(FrameWriter.Welcome(subprotocol, _account, _options.MaxMessageBytes));
             var sendTask = SendLoopAsync();
             var receiveTask = ReceiveLoopAsync();
             var first = await Task.WhenAny(receiveTask, sendTask, _closeRequested.Task).ConfigureAwait(false);
@@ -101,20 +101,40 @@ internal sealed partial class ConversationsConnection
         }
     }
 
-    /// <summary>Queues a frame; when the queue is full the client is too slow and the connection is closed.</summary>
-    private bool Enqueue(byte[] frame)
+    /// <summary>
+    /// Queues a frame. A full queue makes only this connection's producers wait; if it stays full for
+    /// <see cref="WebSocketEndpointOptions.SlowClientTimeout"/> the client is too slow and the connection is closed (4002).
+    /// </summary>
+    private ValueTask<bool> EnqueueAsync(byte[] frame) =>
+        _sendQueue.Writer.TryWrite(frame) ? ValueTask.FromResult(true) : WaitToEnqueueAsync(frame);
+
+    private async ValueTask<bool> WaitToEnqueueAsync(byte[] frame)
     {
-        if (_sendQueue.Writer.TryWrite(frame))
+        if (_closing)
         {
+            return false;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        using var timer = _services.TimeProvider.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), timeout, _options.SlowClientTimeout, Timeout.InfiniteTimeSpan);
+        try
+        {
+            await _sendQueue.Writer.WriteAsync(frame, timeout.Token).ConfigureAwait(false);
             return true;
         }
-
-        if (!_closing && _closeRequested.TrySetResult((ProtocolConstants.CloseStatusClientTooSlow, "client too slow: send queue overflow")))
+        catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
         {
-            Log.ClientTooSlow(_logger, _id);
-        }
+            if (_closeRequested.TrySetResult((ProtocolConstants.CloseStatusClientTooSlow, "client too slow: send queue full")))
+            {
+                Log.ClientTooSlow(_logger, _id);
+            }
 
-        return false;
+            return false;
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException or ObjectDisposedException)
+        {
+            return false;
+        }
     }
 
     private async Task SendLoopAsync()
@@ -177,11 +197,11 @@ internal sealed partial class ConversationsConnection
 
                 if (oversized)
                 {
-                    Invalid(null, ConversationsErrorCode.LimitExceeded.Value, $"The message exceeds {max} bytes and was discarded.");
+                    await InvalidAsync(null, ConversationsErrorCode.LimitExceeded.Value, $"The message exceeds {max} bytes and was discarded.").ConfigureAwait(false);
                 }
                 else if (result.MessageType == WebSocketMessageType.Binary)
                 {
-                    Invalid(null, ConversationsErrorCode.InvalidArgument.Value, "Binary messages are not part of the protocol; send JSON text.");
+                    await InvalidAsync(null, ConversationsErrorCode.InvalidArgument.Value, "Binary messages are not part of the protocol; send JSON text.").ConfigureAwait(false);
                 }
                 else
                 {
@@ -195,10 +215,10 @@ internal sealed partial class ConversationsConnection
         }
     }
 
-    private void Invalid(string? id, string code, string message)
+    private async ValueTask InvalidAsync(string? id, string code, string message)
     {
         Log.InvalidFrame(_logger, _id, message);
-        Enqueue(FrameWriter.Error(id, code, message));
+        await EnqueueAsync(FrameWriter.Error(id, code, message)).ConfigureAwait(false);
         if (Interlocked.Increment(ref _invalidFrames) >= _options.MaxInvalidFrames && _closeRequested.TrySetResult((ProtocolConstants.CloseStatusPolicyViolation, "too many invalid frames")))
         {
             Log.PolicyClose(_logger, _id);
@@ -214,19 +234,19 @@ internal sealed partial class ConversationsConnection
         }
         catch (JsonException e)
         {
-            Invalid(TryReadId(json.Span), ConversationsErrorCode.InvalidArgument.Value, "Malformed frame: " + e.Message);
+            await InvalidAsync(TryReadId(json.Span), ConversationsErrorCode.InvalidArgument.Value, "Malformed frame: " + e.Message).ConfigureAwait(false);
             return;
         }
 
         if (frame is null || string.IsNullOrEmpty(frame.Type))
         {
-            Invalid(frame?.Id, ConversationsErrorCode.InvalidArgument.Value, "A frame is a JSON object with a \"type\".");
+            await InvalidAsync(frame?.Id, ConversationsErrorCode.InvalidArgument.Value, "A frame is a JSON object with a \"type\".").ConfigureAwait(false);
             return;
         }
 
         if (string.IsNullOrEmpty(frame.Id))
         {
-            Invalid(null, ConversationsErrorCode.InvalidArgument.Value, "A command needs a non-empty \"id\".");
+            await InvalidAsync(null, ConversationsErrorCode.InvalidArgument.Value, "A command needs a non-empty \"id\".").ConfigureAwait(false);
             return;
         }
 
@@ -256,7 +276,7 @@ internal sealed partial class ConversationsConnection
             answer = FrameWriter.Error(frame.Id, code, message);
         }
 
-        Enqueue(answer);
+        await EnqueueAsync(answer).ConfigureAwait(false);
     }
 
     /// <summary>Finds the request id of a frame that failed to bind, so the error can name it.</summary>

@@ -13,6 +13,7 @@ internal sealed partial class ConversationsEndpointOptionsValidator : IValidateO
         var ws = options.WebSockets;
         Check(builder, ws.KeepAliveInterval, TimeSpan.FromHours(1), nameof(ws.KeepAliveInterval));
         Check(builder, ws.KeepAliveTimeout, TimeSpan.FromHours(1), nameof(ws.KeepAliveTimeout));
+        Check(builder, ws.SlowClientTimeout, TimeSpan.FromHours(1), nameof(ws.SlowClientTimeout));
         Check(builder, ws.CloseTimeout, TimeSpan.FromMinutes(10), nameof(ws.CloseTimeout));
         foreach (var origin in options.AllowedOrigins)
         {
