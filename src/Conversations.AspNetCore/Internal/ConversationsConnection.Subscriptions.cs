@@ -1,0 +1,179 @@
+using Conversations.Protocol;
+
+namespace Conversations.Internal;
+
+internal sealed partial class ConversationsConnection
+{
+    private readonly Dictionary<string, (CancellationTokenSource Cancel, Task Pump)> _subscriptions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MessageStream> _streams = new(StringComparer.Ordinal);
+
+    private static string ConversationKey(string conversationId) => "c:" + conversationId;
+
+    private static string RoomKey(string roomId) => "r:" + roomId;
+
+    private async Task<byte[]?> SubscribeConversationAsync(string id, string conversationId, long afterSequence, CancellationToken ct)
+    {
+        if (afterSequence < 0)
+        {
+            throw new InvalidArgumentException("\"afterSequence\" must be 0 or more.");
+        }
+
+        var key = ConversationKey(conversationId);
+        EnsureSubscriptionRoom(key);
+
+        // Authorize before acknowledging: the subscription itself only fails lazily, on its first read.
+        var conversation = await _services.Conversations.GetAsync(_account, conversationId, ct).ConfigureAwait(false);
+        await UnsubscribeAsync(key).ConfigureAwait(false);
+
+        // The ack goes into the queue before the pump can queue the first event.
+        await EnqueueAsync(FrameWriter.Ack(id, conversation, Json.Conversation)).ConfigureAwait(false);
+        Start(key, token => _services.Messages.SubscribeAsync(_account, conversationId, afterSequence, token), conversationId, null);
+        return null;
+    }
+
+    private async Task<byte[]?> SubscribeRoomAsync(string id, string roomId, CancellationToken ct)
+    {
+        var key = RoomKey(roomId);
+        EnsureSubscriptionRoom(key);
+        var room = await _services.Rooms.GetRoomAsync(_account, roomId, ct).ConfigureAwait(false);
+        await UnsubscribeAsync(key).ConfigureAwait(false);
+        await EnqueueAsync(FrameWriter.Ack(id, room, Json.Room)).ConfigureAwait(false);
+        Start(key, token => _services.Rooms.SubscribeAsync(_account, roomId, token), null, roomId);
+        return null;
+    }
+
+    private void EnsureSubscriptionRoom(string key)
+    {
+        lock (_subscriptions)
+        {
+            if (!_subscriptions.ContainsKey(key) && _subscriptions.Count >= _options.MaxSubscriptionsPerConnection)
+            {
+                throw new LimitExceededException($"A connection may hold at most {_options.MaxSubscriptionsPerConnection} subscriptions.");
+            }
+        }
+    }
+
+    private void Start(string key, Func<CancellationToken, IAsyncEnumerable<ConversationEvent>> subscribe, string? conversationId, string? roomId)
+    {
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        var pump = Task.Run(() => PumpAsync(subscribe, conversationId, roomId, cancel.Token));
+        lock (_subscriptions)
+        {
+            _subscriptions[key] = (cancel, pump);
+        }
+    }
+
+    private async Task PumpAsync(Func<CancellationToken, IAsyncEnumerable<ConversationEvent>> subscribe, string? conversationId, string? roomId, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var e in subscribe(ct).WithCancellation(ct).ConfigureAwait(false))
+            {
+                if (!await EnqueueAsync(FrameWriter.Event(e)).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+
+            if (!ct.IsCancellationRequested)
+            {
+                await EnqueueAsync(FrameWriter.SubscriptionEnded(conversationId, roomId, null, "The subscription ended: the caller is no longer a participant.")).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            var (code, message, expected) = ErrorMapping.Map(e);
+            if (!expected)
+            {
+                Log.SubscriptionFailed(_logger, conversationId ?? roomId ?? "?", _id, e);
+            }
+
+            await EnqueueAsync(FrameWriter.SubscriptionEnded(conversationId, roomId, code, message)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task UnsubscribeAsync(string key)
+    {
+        (CancellationTokenSource Cancel, Task Pump) subscription;
+        lock (_subscriptions)
+        {
+            if (!_subscriptions.Remove(key, out subscription))
+            {
+                return;
+            }
+        }
+
+        await subscription.Cancel.CancelAsync().ConfigureAwait(false);
+        await subscription.Pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        subscription.Cancel.Dispose();
+    }
+
+    private async Task StopSubscriptionsAsync()
+    {
+        string[] keys;
+        lock (_subscriptions)
+        {
+            keys = [.. _subscriptions.Keys];
+        }
+
+        foreach (var key in keys)
+        {
+            await UnsubscribeAsync(key).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<Message> BeginStreamAsync(ClientFrame f, CancellationToken ct)
+    {
+        if (_streams.Count >= _options.MaxOpenStreamsPerConnection)
+        {
+            throw new LimitExceededException($"A connection may have at most {_options.MaxOpenStreamsPerConnection} open streams.");
+        }
+
+        var request = new StreamMessageRequest { Format = f.Format ?? MessageFormat.Plain, Data = f.Data, ReplyToId = f.ReplyToId, ClientMessageId = f.ClientMessageId };
+        var stream = await _services.Messages.BeginStreamAsync(_account, Required(f.ConversationId, "conversationId"), request, ct).ConfigureAwait(false);
+        _streams.TryAdd(stream.Message.Id, stream);
+        return stream.Message;
+    }
+
+    private MessageStream OpenStream(ClientFrame f) =>
+        _streams.TryGetValue(Required(f.MessageId, "messageId"), out var stream)
+            ? stream
+            : throw new NotFoundException($"No open stream for message \"{f.MessageId}\" on this connection.");
+
+    private async Task<Message> CloseStreamAsync(ClientFrame f, bool complete, CancellationToken ct)
+    {
+        var stream = OpenStream(f);
+        try
+        {
+            return complete ? await stream.CompleteAsync(ct).ConfigureAwait(false) : await stream.FailAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (stream.IsClosed)
+            {
+                _streams.Remove(stream.Message.Id);
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Fails every stream the client left open: a dropped connection never leaves a message streaming.</summary>
+    private async Task DisposeStreamsAsync()
+    {
+        foreach (var stream in _streams.Values)
+        {
+            try
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ConversationsException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+        }
+
+        _streams.Clear();
+    }
+}

@@ -1,0 +1,365 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using Conversations.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Conversations.Internal;
+
+/// <summary>
+/// One client's WebSocket: a receive loop that runs commands one at a time, a send loop that drains a bounded queue,
+/// and a pump per subscription. A full queue closes the connection (4002) instead of slowing anyone else.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The lifetime source is disposed when RunAsync ends; the connection lives exactly as long as that call.")]
+internal sealed partial class ConversationsConnection
+{
+    private static long s_nextId;
+
+    private readonly WebSocket _socket;
+    private readonly Account _account;
+    private readonly ServiceSet _services;
+    private readonly WebSocketEndpointOptions _options;
+    private readonly ConnectionRegistry _registry;
+    private readonly ILogger _logger;
+    private readonly Channel<byte[]> _sendQueue;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly TaskCompletionSource<(int Status, string Description)> _closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string _id;
+    private volatile bool _closing;
+    private int _invalidFrames;
+
+    public ConversationsConnection(WebSocket socket, Account account, ServiceSet services, WebSocketEndpointOptions options, ConnectionRegistry registry, ILogger logger)
+    {
+        _socket = socket;
+        _account = account;
+        _services = services;
+        _options = options;
+        _registry = registry;
+        _logger = logger;
+        _id = Interlocked.Increment(ref s_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _sendQueue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.SendQueueCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public string Id => _id;
+
+    /// <summary>Asks the connection to close with a status; safe to call from any thread, more than once.</summary>
+    public void RequestClose(int status, string description) => _closeRequested.TrySetResult((status, description));
+
+    public async Task RunAsync(string subprotocol)
+    {
+        _registry.Add(this);
+        Log.ConnectionOpened(_logger, _id, _account.Id, subprotocol);
+        var reason = "closed";
+        try
+        {
+            _sendQueue.Writer.TryWrite(FrameWriter.Welcome(subprotocol, _account, _options.MaxMessageBytes));
+            var sendTask = SendLoopAsync();
+            var receiveTask = ReceiveLoopAsync();
+            var first = await Task.WhenAny(receiveTask, sendTask, _closeRequested.Task).ConfigureAwait(false);
+            _closing = true;
+            await _lifetime.CancelAsync().ConfigureAwait(false);
+            _sendQueue.Writer.TryComplete();
+
+            if (first == _closeRequested.Task)
+            {
+                var (status, description) = _closeRequested.Task.Result;
+                reason = $"{status} {description}";
+                await StopSendingAsync(sendTask).ConfigureAwait(false);
+                await CloseOutputAsync((WebSocketCloseStatus)status, description).ConfigureAwait(false);
+                await AwaitOrAbortAsync(receiveTask).ConfigureAwait(false);
+            }
+            else if (first == receiveTask)
+            {
+                _ = receiveTask.Exception;
+                reason = _socket.CloseStatus is { } status ? $"client closed {(int)status}" : "client went away";
+                await StopSendingAsync(sendTask).ConfigureAwait(false);
+                if (_socket.State == WebSocketState.CloseReceived)
+                {
+                    await CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye").ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                reason = "send failed";
+                _socket.Abort();
+                await AwaitOrAbortAsync(receiveTask).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await DisposeStreamsAsync().ConfigureAwait(false);
+            await StopSubscriptionsAsync().ConfigureAwait(false);
+            _registry.Remove(this);
+            _lifetime.Dispose();
+            Log.ConnectionClosed(_logger, _id, reason);
+        }
+    }
+
+    /// <summary>
+    /// Queues a frame. A full queue makes only this connection's producers wait; if it stays full for
+    /// <see cref="WebSocketEndpointOptions.SlowClientTimeout"/> the client is too slow and the connection is closed (4002).
+    /// </summary>
+    private ValueTask<bool> EnqueueAsync(byte[] frame) =>
+        _sendQueue.Writer.TryWrite(frame) ? ValueTask.FromResult(true) : WaitToEnqueueAsync(frame);
+
+    private async ValueTask<bool> WaitToEnqueueAsync(byte[] frame)
+    {
+        if (_closing)
+        {
+            return false;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        using var timer = _services.TimeProvider.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), timeout, _options.SlowClientTimeout, Timeout.InfiniteTimeSpan);
+        try
+        {
+            await _sendQueue.Writer.WriteAsync(frame, timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
+        {
+            if (_closeRequested.TrySetResult((ProtocolConstants.CloseStatusClientTooSlow, "client too slow: send queue full")))
+            {
+                Log.ClientTooSlow(_logger, _id);
+            }
+
+            return false;
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        var reader = _sendQueue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (!_closing && reader.TryRead(out var frame))
+            {
+                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (_closing)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var max = _options.MaxMessageBytes;
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(max + 1, 16 * 1024));
+        try
+        {
+            while (true)
+            {
+                var count = 0;
+                var oversized = false;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (!oversized && count == buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(max + 1, buffer.Length * 2));
+                        buffer.AsSpan(0, count).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    var target = oversized ? buffer.AsMemory() : buffer.AsMemory(count);
+                    result = await _socket.ReceiveAsync(target, CancellationToken.None).ConfigureAwait(false);
+                    if (!oversized)
+                    {
+                        count += result.Count;
+                        oversized = count > max;
+                    }
+                }
+                while (!result.EndOfMessage);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                if (_closing)
+                {
+                    continue;
+                }
+
+                if (oversized)
+                {
+                    await InvalidAsync(null, ConversationsErrorCode.LimitExceeded.Value, $"The message exceeds {max} bytes and was discarded.").ConfigureAwait(false);
+                }
+                else if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    await InvalidAsync(null, ConversationsErrorCode.InvalidArgument.Value, "Binary messages are not part of the protocol; send JSON text.").ConfigureAwait(false);
+                }
+                else
+                {
+                    await ProcessAsync(buffer.AsMemory(0, count)).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async ValueTask InvalidAsync(string? id, string code, string message)
+    {
+        Log.InvalidFrame(_logger, _id, message);
+        await EnqueueAsync(FrameWriter.Error(id, code, message)).ConfigureAwait(false);
+        if (Interlocked.Increment(ref _invalidFrames) >= _options.MaxInvalidFrames && _closeRequested.TrySetResult((ProtocolConstants.CloseStatusPolicyViolation, "too many invalid frames")))
+        {
+            Log.PolicyClose(_logger, _id);
+        }
+    }
+
+    private async Task ProcessAsync(ReadOnlyMemory<byte> json)
+    {
+        ClientFrame? frame;
+        try
+        {
+            frame = JsonSerializer.Deserialize(json.Span, ProtocolJson.Default.ClientFrame);
+        }
+        catch (JsonException e)
+        {
+            await InvalidAsync(TryReadId(json.Span), ConversationsErrorCode.InvalidArgument.Value, "Malformed frame: " + e.Message).ConfigureAwait(false);
+            return;
+        }
+
+        if (frame is null || string.IsNullOrEmpty(frame.Type))
+        {
+            await InvalidAsync(frame?.Id, ConversationsErrorCode.InvalidArgument.Value, "A frame is a JSON object with a \"type\".").ConfigureAwait(false);
+            return;
+        }
+
+        if (string.IsNullOrEmpty(frame.Id))
+        {
+            await InvalidAsync(null, ConversationsErrorCode.InvalidArgument.Value, "A command needs a non-empty \"id\".").ConfigureAwait(false);
+            return;
+        }
+
+        byte[] answer;
+        try
+        {
+            var executed = await ExecuteAsync(frame, _lifetime.Token).ConfigureAwait(false);
+            if (executed is null)
+            {
+                return;
+            }
+
+            answer = executed;
+        }
+        catch (OperationCanceledException) when (_closing)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            var (code, message, expected) = ErrorMapping.Map(e);
+            if (!expected)
+            {
+                Log.CommandFailed(_logger, frame.Type, _id, e);
+            }
+
+            answer = FrameWriter.Error(frame.Id, code, message);
+        }
+
+        await EnqueueAsync(answer).ConfigureAwait(false);
+    }
+
+    /// <summary>Finds the request id of a frame that failed to bind, so the error can name it.</summary>
+    private static string? TryReadId(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("id"u8);
+                if (!reader.Read())
+                {
+                    return null;
+                }
+
+                if (isId)
+                {
+                    return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return null;
+    }
+
+    private async Task StopSendingAsync(Task sendTask)
+    {
+        try
+        {
+            await sendTask.WaitAsync(_options.CloseTimeout, _services.TimeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.CloseTimedOut(_logger, _id);
+            _socket.Abort();
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+        }
+    }
+
+    private async Task CloseOutputAsync(WebSocketCloseStatus status, string description)
+    {
+        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(_options.CloseTimeout, _services.TimeProvider);
+        try
+        {
+            await _socket.CloseOutputAsync(status, description, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            _socket.Abort();
+        }
+    }
+
+    private async Task AwaitOrAbortAsync(Task receiveTask)
+    {
+        try
+        {
+            await receiveTask.WaitAsync(_options.CloseTimeout, _services.TimeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.CloseTimedOut(_logger, _id);
+            _socket.Abort();
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,15 @@
+namespace Conversations.Internal;
+
+/// <summary>The engine's services, resolved once per endpoint.</summary>
+internal sealed class ServiceSet(IRoomService rooms, IParticipantService participants, IConversationService conversations, IMessageService messages, TimeProvider timeProvider)
+{
+    public IRoomService Rooms { get; } = rooms;
+
+    public IParticipantService Participants { get; } = participants;
+
+    public IConversationService Conversations { get; } = conversations;
+
+    public IMessageService Messages { get; } = messages;
+
+    public TimeProvider TimeProvider { get; } = timeProvider;
+}

@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+
+namespace Conversations.Client;
+
+/// <summary>Options of a <see cref="ConversationsClient"/>.</summary>
+public sealed class ConversationsClientOptions
+{
+    /// <summary>Gets or sets the endpoint mapped by <c>MapConversations</c>, as <c>ws://</c>, <c>wss://</c>, <c>http://</c> or <c>https://</c>.</summary>
+    [Required]
+    public Uri? Url { get; set; }
+
+    /// <summary>
+    /// Gets or sets a callback that returns the bearer token sent in the <c>Authorization</c> header of every (re)connect,
+    /// or <see langword="null"/> for none.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<string?>>? AccessTokenProvider { get; set; }
+
+    /// <summary>Gets or sets a hook that adjusts each WebSocket before it connects (headers, cookies, certificates, proxy).</summary>
+    public Action<ClientWebSocketOptions>? ConfigureWebSocket { get; set; }
+
+    /// <summary>Gets or sets the reconnect policy; <see langword="null"/> disables automatic reconnects.</summary>
+    /// <value>The default value is an <see cref="ExponentialBackoffReconnectPolicy"/>.</value>
+    public IReconnectPolicy? ReconnectPolicy { get; set; } = new ExponentialBackoffReconnectPolicy();
+
+    /// <summary>Gets or sets how long a command waits for its answer, reconnects included.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how long one connection attempt (handshake and welcome) may take.</summary>
+    /// <value>The default value is 15 seconds.</value>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Gets or sets the largest frame, in bytes, the client accepts from the server.</summary>
+    /// <value>The default value is 16 MiB.</value>
+    [Range(1_024, int.MaxValue)]
+    public int MaxReceiveMessageBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Gets or sets the clock used for backoff delays and timeouts.</summary>
+    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
+    [Required]
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Gets or sets the logger factory; <see langword="null"/> for no logging.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Gets or sets a callback run when the connection is lost and the client starts reconnecting.</summary>
+    public Func<Exception?, ValueTask>? OnReconnecting { get; set; }
+
+    /// <summary>Gets or sets a callback run after the client reconnected and resubscribed.</summary>
+    public Func<ValueTask>? OnReconnected { get; set; }
+
+    /// <summary>Gets or sets a callback run when the client closes for good (disposed, or the reconnect policy gave up).</summary>
+    public Func<Exception?, ValueTask>? OnClosed { get; set; }
+}

@@ -1,0 +1,70 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Conversations.AspNetCore.Tests;
+
+/// <summary>Helpers to speak the protocol by hand over a <see cref="ClientWebSocket"/>.</summary>
+internal static class RawSocket
+{
+    public static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
+
+    public static Task SendTextAsync(this WebSocket socket, string json) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    /// <summary>Reads the next frame; null when the server closed the connection.</summary>
+    public static async Task<JsonElement?> ReceiveFrameAsync(this WebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(Safety);
+        var buffer = new byte[64 * 1024];
+        using var stream = new MemoryStream();
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer, timeout.Token);
+            stream.Write(buffer, 0, result.Count);
+        }
+        while (!result.EndOfMessage);
+
+        if (result.MessageType == WebSocketMessageType.Close)
+        {
+            return null;
+        }
+
+        return JsonDocument.Parse(stream.ToArray()).RootElement.Clone();
+    }
+
+    /// <summary>Reads frames until one of the given type (and id, when given) arrives.</summary>
+    public static async Task<JsonElement> ReceiveUntilAsync(this WebSocket socket, string type, string? id = null)
+    {
+        while (true)
+        {
+            var frame = await socket.ReceiveFrameAsync() ?? throw new InvalidOperationException("The server closed the connection.");
+            if (frame.GetProperty("type").GetString() == type && (id is null || (frame.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String && i.GetString() == id)))
+            {
+                return frame;
+            }
+        }
+    }
+
+    public static async Task<JsonElement> WelcomeAsync(this WebSocket socket) => await socket.ReceiveUntilAsync("welcome");
+
+    /// <summary>Sends a command and returns its answer (ack or error), skipping events.</summary>
+    public static async Task<JsonElement> CommandAsync(this WebSocket socket, string json, string id)
+    {
+        await socket.SendTextAsync(json);
+        while (true)
+        {
+            var frame = await socket.ReceiveFrameAsync() ?? throw new InvalidOperationException("The server closed the connection.");
+            var type = frame.GetProperty("type").GetString();
+            if ((type is "ack" or "error") && frame.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String && i.GetString() == id)
+            {
+                return frame;
+            }
+        }
+    }
+
+    public static string Code(this JsonElement frame) => frame.GetProperty("code").GetString()!;
+
+    public static string Type(this JsonElement frame) => frame.GetProperty("type").GetString()!;
+}
