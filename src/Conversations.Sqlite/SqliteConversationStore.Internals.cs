@@ -243,36 +243,11 @@ public sealed partial class SqliteConversationStore
         var writer = _writer!;
         try
         {
-            writer.Execute("BEGIN IMMEDIATE");
-            try
+            // Fast path: the whole batch in one transaction. If any write fails, roll everything back and run
+            // the batch again with a savepoint around each write, so only the failing ones are refused.
+            if (!TryRunBatch(writer, batch, isolate: false))
             {
-                foreach (var operation in batch)
-                {
-                    writer.Execute("SAVEPOINT op");
-                    try
-                    {
-                        operation.Run(writer);
-                        writer.Execute("RELEASE op");
-                    }
-                    catch (Exception e) when (e is ConversationsException or SqliteException { SqliteErrorCode: 19 })
-                    {
-                        // The write is refused alone; the rest of the batch goes on.
-                        writer.Execute("ROLLBACK TO op");
-                        writer.Execute("RELEASE op");
-                        operation.Error = SqliteErrors.Map(e, _dataSource, _options.BusyTimeout);
-                    }
-                }
-
-                writer.Execute("COMMIT");
-            }
-            catch
-            {
-                if (!writer.Connection.Handle!.IsInvalid && SQLitePCL.raw.sqlite3_get_autocommit(writer.Connection.Handle) == 0)
-                {
-                    writer.Execute("ROLLBACK");
-                }
-
-                throw;
+                TryRunBatch(writer, batch, isolate: true);
             }
         }
         catch (Exception e)
@@ -293,4 +268,59 @@ public sealed partial class SqliteConversationStore
             operation.Complete();
         }
     }
+
+    private bool TryRunBatch(SqliteSession writer, List<WriteOperation> batch, bool isolate)
+    {
+        writer.Execute("BEGIN IMMEDIATE");
+        try
+        {
+            foreach (var operation in batch)
+            {
+                operation.Error = null;
+                if (!isolate)
+                {
+                    try
+                    {
+                        operation.Run(writer);
+                    }
+                    catch (Exception) when (InTransaction(writer))
+                    {
+                        writer.Execute("ROLLBACK");
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                writer.Execute("SAVEPOINT op");
+                try
+                {
+                    operation.Run(writer);
+                    writer.Execute("RELEASE op");
+                }
+                catch (Exception e) when (InTransaction(writer))
+                {
+                    // The write is refused alone; the rest of the batch goes on.
+                    writer.Execute("ROLLBACK TO op");
+                    writer.Execute("RELEASE op");
+                    operation.Error = SqliteErrors.Map(e, _dataSource, _options.BusyTimeout);
+                }
+            }
+
+            writer.Execute("COMMIT");
+            return true;
+        }
+        catch
+        {
+            if (InTransaction(writer))
+            {
+                writer.Execute("ROLLBACK");
+            }
+
+            throw;
+        }
+    }
+
+    private static bool InTransaction(SqliteSession session) =>
+        session.Connection.Handle is { IsInvalid: false } handle && SQLitePCL.raw.sqlite3_get_autocommit(handle) == 0;
 }

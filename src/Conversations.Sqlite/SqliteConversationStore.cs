@@ -506,26 +506,14 @@ public sealed partial class SqliteConversationStore : ConversationStore, IAsyncD
 
     private AppendResult Append(SqliteSession s, Message message)
     {
-        if (message.ClientMessageId is { } clientId)
-        {
-            var find = s.Command($"SELECT {MessageColumns} FROM messages m WHERE m.conversation_id = $c AND m.sender_id = $s AND m.client_message_id = $k");
-            Set(find, "$c", message.ConversationId);
-            Set(find, "$s", message.SenderId);
-            Set(find, "$k", clientId);
-            using var reader = find.ExecuteReader();
-            if (reader.Read())
-            {
-                return new AppendResult(ReadMessage(reader), Created: false);
-            }
-        }
-
-        var sequence = NextSequence(s, message.ConversationId);
+        // One statement takes the next sequence and inserts, unless the same sender already used the client id.
         var insert = s.Command(
             "INSERT INTO messages (conversation_id, sequence, id, room_id, last_sequence, sender_id, sender_kind, text, format, attachments, data, " +
-            "reply_to_id, client_message_id, status, created_at, edited_at, deleted_at) VALUES " +
-            "($c, $seq, $id, $r, $seq, $s, $sk, $t, $f, $att, $data, $reply, $k, $st, $at, $ed, $del) RETURNING pk");
+            "reply_to_id, client_message_id, status, created_at, edited_at, deleted_at) " +
+            "SELECT $c, c.last_sequence + 1, $id, $r, c.last_sequence + 1, $s, $sk, $t, $f, $att, $data, $reply, $k, $st, $at, $ed, $del " +
+            "FROM conversations c WHERE c.id = $c " +
+            "ON CONFLICT (conversation_id, sender_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING RETURNING pk, sequence");
         Set(insert, "$c", message.ConversationId);
-        Set(insert, "$seq", sequence);
         Set(insert, "$id", message.Id);
         Set(insert, "$r", message.RoomId);
         Set(insert, "$s", message.SenderId);
@@ -540,9 +528,39 @@ public sealed partial class SqliteConversationStore : ConversationStore, IAsyncD
         Set(insert, "$at", Ticks(message.CreatedAt));
         Set(insert, "$ed", Ticks(message.EditedAt));
         Set(insert, "$del", Ticks(message.DeletedAt));
-        var pk = (long)insert.ExecuteScalar()!;
+        long pk, sequence;
+        using (var reader = insert.ExecuteReader())
+        {
+            if (!reader.Read())
+            {
+                return new AppendResult(FindByClientId(s, message) ?? throw new NotFoundException($"Conversation '{message.ConversationId}' does not exist."), Created: false);
+            }
+
+            pk = reader.GetInt64(0);
+            sequence = reader.GetInt64(1);
+        }
+
+        var counter = s.Command("UPDATE conversations SET last_sequence = $seq WHERE id = $c");
+        Set(counter, "$seq", sequence);
+        Set(counter, "$c", message.ConversationId);
+        counter.ExecuteNonQuery();
         InsertLog(s, message.ConversationId, sequence, LogEntryKind.Posted, pk);
         return new AppendResult(Copy(message, sequence, sequence, message), Created: true);
+    }
+
+    private static Message? FindByClientId(SqliteSession s, Message message)
+    {
+        if (message.ClientMessageId is not { } clientId)
+        {
+            return null;
+        }
+
+        var find = s.Command($"SELECT {MessageColumns} FROM messages m WHERE m.conversation_id = $c AND m.sender_id = $s AND m.client_message_id = $k");
+        Set(find, "$c", message.ConversationId);
+        Set(find, "$s", message.SenderId);
+        Set(find, "$k", clientId);
+        using var reader = find.ExecuteReader();
+        return reader.Read() ? ReadMessage(reader) : null;
     }
 
     private Message? Update(SqliteSession s, Message message)
