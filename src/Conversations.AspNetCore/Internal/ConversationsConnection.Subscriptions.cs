@@ -26,7 +26,7 @@ internal sealed partial class ConversationsConnection
         await UnsubscribeAsync(key).ConfigureAwait(false);
 
         // The ack goes into the queue before the pump can queue the first event.
-        await EnqueueAsync(FrameWriter.Ack(id, conversation, Json.Conversation)).ConfigureAwait(false);
+        await EnqueueAsync(FrameWriter.Ack(id, conversation, Json.Conversation), ct).ConfigureAwait(false);
         Start(key, token => _services.Messages.SubscribeAsync(_account, conversationId, afterSequence, token), conversationId, null);
         return null;
     }
@@ -37,7 +37,7 @@ internal sealed partial class ConversationsConnection
         EnsureSubscriptionRoom(key);
         var room = await _services.Rooms.GetRoomAsync(_account, roomId, ct).ConfigureAwait(false);
         await UnsubscribeAsync(key).ConfigureAwait(false);
-        await EnqueueAsync(FrameWriter.Ack(id, room, Json.Room)).ConfigureAwait(false);
+        await EnqueueAsync(FrameWriter.Ack(id, room, Json.Room), ct).ConfigureAwait(false);
         Start(key, token => _services.Rooms.SubscribeAsync(_account, roomId, token), null, roomId);
         return null;
     }
@@ -69,7 +69,7 @@ internal sealed partial class ConversationsConnection
         {
             await foreach (var e in subscribe(ct).WithCancellation(ct).ConfigureAwait(false))
             {
-                if (!await EnqueueAsync(FrameWriter.Event(e)).ConfigureAwait(false))
+                if (!await EnqueueAsync(FrameWriter.Event(e), ct).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -77,7 +77,7 @@ internal sealed partial class ConversationsConnection
 
             if (!ct.IsCancellationRequested)
             {
-                await EnqueueAsync(FrameWriter.SubscriptionEnded(conversationId, roomId, null, "The subscription ended: the caller is no longer a participant.")).ConfigureAwait(false);
+                await EnqueueAsync(FrameWriter.SubscriptionEnded(conversationId, roomId, null, "The subscription ended: the caller is no longer a participant."), ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -91,7 +91,7 @@ internal sealed partial class ConversationsConnection
                 Log.SubscriptionFailed(_logger, conversationId ?? roomId ?? "?", _id, e);
             }
 
-            await EnqueueAsync(FrameWriter.SubscriptionEnded(conversationId, roomId, code, message)).ConfigureAwait(false);
+            await EnqueueAsync(FrameWriter.SubscriptionEnded(conversationId, roomId, code, message), ct).ConfigureAwait(false);
         }
     }
 

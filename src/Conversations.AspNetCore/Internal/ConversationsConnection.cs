@@ -105,24 +105,24 @@ internal sealed partial class ConversationsConnection
     /// Queues a frame. A full queue makes only this connection's producers wait; if it stays full for
     /// <see cref="WebSocketEndpointOptions.SlowClientTimeout"/> the client is too slow and the connection is closed (4002).
     /// </summary>
-    private ValueTask<bool> EnqueueAsync(byte[] frame) =>
-        _sendQueue.Writer.TryWrite(frame) ? ValueTask.FromResult(true) : WaitToEnqueueAsync(frame);
+    private ValueTask<bool> EnqueueAsync(byte[] frame, CancellationToken cancellationToken = default) =>
+        _sendQueue.Writer.TryWrite(frame) ? ValueTask.FromResult(true) : WaitToEnqueueAsync(frame, cancellationToken);
 
-    private async ValueTask<bool> WaitToEnqueueAsync(byte[] frame)
+    private async ValueTask<bool> WaitToEnqueueAsync(byte[] frame, CancellationToken cancellationToken)
     {
         if (_closing)
         {
             return false;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token, cancellationToken);
         using var timer = _services.TimeProvider.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), timeout, _options.SlowClientTimeout, Timeout.InfiniteTimeSpan);
         try
         {
             await _sendQueue.Writer.WriteAsync(frame, timeout.Token).ConfigureAwait(false);
             return true;
         }
-        catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
+        catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             if (_closeRequested.TrySetResult((ProtocolConstants.CloseStatusClientTooSlow, "client too slow: send queue full")))
             {
