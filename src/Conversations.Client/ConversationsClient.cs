@@ -34,7 +34,7 @@ public sealed partial class ConversationsClient : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ClientSubscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposing = new();
     private readonly Lock _stateLock = new();
-    private ClientWebSocket? _socket;
+    private volatile ClientWebSocket? _socket;
     private Task? _run;
     private long _nextId;
     private int _disposed;
@@ -164,7 +164,7 @@ public sealed partial class ConversationsClient : IAsyncDisposable
     private async Task<ClientWebSocket> OpenAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
-        timeout.CancelAfter(_options.ConnectTimeout);
+        using var timer = _time.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), timeout, _options.ConnectTimeout, Timeout.InfiniteTimeSpan);
         var socket = new ClientWebSocket();
         try
         {
