@@ -68,7 +68,8 @@ public sealed class ConversationsTestHost : IAsyncDisposable
         var hosted = provider.GetServices<IHostedService>().ToArray();
         try
         {
-            // Options are validated when the host starts, as ValidateOnStart does in a real host.
+            // Options marked ValidateOnStart are checked before anything starts, as in a real host.
+            provider.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
             _ = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConversationsOptions>>().Value;
             foreach (var service in hosted)
             {

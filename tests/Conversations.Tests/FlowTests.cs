@@ -193,6 +193,19 @@ public sealed class FlowTests
     }
 
     [Fact]
+    public async Task Invariant7_EngineThatCannotBeBuilt_IsReportedAsAFailedFlow()
+    {
+        await using var host = await ConversationsTestHost.StartAsync(b =>
+            b.Services.AddKeyedSingleton<IFlowEngine>("broken", (_, _) => throw new InvalidOperationException("missing dependency")));
+        var (_, conversation) = await RoomWithConversationAsync(host, Alice, ParticipantSpec.Agent("broken"));
+        await host.Messages.PostTextAsync(Alice, conversation.Id, "hello?");
+        await host.WhenFlowsIdleAsync(Timeout());
+
+        var failure = await host.Events.WaitForAsync<FlowFailedEvent>(e => e.TriggerSequence == 1, Timeout());
+        (failure.AgentId, failure.ErrorCode).Should().Be(("broken", "internal"));
+    }
+
+    [Fact]
     public async Task KeyedAgentEngine_TakesItsAgentsTriggers()
     {
         var special = new FakeFlowEngine().ReplyWith(_ => "from the keyed engine");

@@ -147,7 +147,21 @@ internal sealed class FlowDispatcher : IAsyncDisposable, IDisposable
     private async Task RunAsync(string key, FlowTrigger trigger)
     {
         var agentId = trigger.Agent.AccountId;
-        var engine = _services.GetKeyedService<IFlowEngine>(agentId) ?? _services.GetService<IFlowEngine>();
+        IFlowEngine? engine;
+        try
+        {
+            engine = _services.GetKeyedService<IFlowEngine>(agentId) ?? _services.GetService<IFlowEngine>();
+        }
+#pragma warning disable CA1031 // An engine that cannot be built is a failed flow: logged and reported like any other.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.FlowFailed(_logger, ex, agentId, trigger.Conversation.Id, trigger.Sequence);
+            ConversationsDiagnostics.FlowRunsCounter.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+            await ReportFailureAsync(trigger, ConversationsErrorCode.Internal.Value, "The agent is not available.").ConfigureAwait(false);
+            return;
+        }
+
         if (engine is null)
         {
             Log.NoFlowEngine(_logger, agentId);

@@ -1,0 +1,158 @@
+using Microsoft.Data.Sqlite;
+
+namespace Conversations.Sqlite.Internal;
+
+/// <summary>The schema, as numbered migrations. The version reached is kept in <c>PRAGMA user_version</c>.</summary>
+internal static class SqliteSchema
+{
+    /// <summary>Marks a file as a Conversations database (<c>PRAGMA application_id</c>, "Conv" in ASCII).</summary>
+    public const int ApplicationId = 0x436F6E76;
+
+    // Append new migrations; never edit a released one. Index i upgrades version i to i + 1.
+    private static readonly string[] s_migrations =
+    [
+        """
+        CREATE TABLE rooms (
+            id TEXT NOT NULL PRIMARY KEY,
+            kind INTEGER NOT NULL,
+            name TEXT,
+            created_by TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            direct_key TEXT UNIQUE
+        );
+        CREATE TABLE participants (
+            pk INTEGER PRIMARY KEY,
+            room_id TEXT NOT NULL REFERENCES rooms(id),
+            account_id TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            role INTEGER NOT NULL,
+            auto_respond INTEGER NOT NULL,
+            display_name TEXT,
+            joined_at INTEGER NOT NULL,
+            UNIQUE (room_id, account_id)
+        );
+        CREATE INDEX participants_by_account ON participants(account_id, room_id);
+        CREATE TABLE conversations (
+            id TEXT NOT NULL PRIMARY KEY,
+            room_id TEXT NOT NULL REFERENCES rooms(id),
+            title TEXT,
+            created_by TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            last_sequence INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX conversations_by_room ON conversations(room_id, created_at, id);
+        CREATE TABLE messages (
+            pk INTEGER PRIMARY KEY,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id),
+            sequence INTEGER NOT NULL,
+            id TEXT NOT NULL,
+            room_id TEXT NOT NULL,
+            last_sequence INTEGER NOT NULL,
+            sender_id TEXT NOT NULL,
+            sender_kind INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            format INTEGER NOT NULL,
+            attachments TEXT,
+            data TEXT,
+            reply_to_id TEXT,
+            client_message_id TEXT,
+            status INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            edited_at INTEGER,
+            deleted_at INTEGER,
+            UNIQUE (conversation_id, sequence),
+            UNIQUE (conversation_id, id)
+        );
+        CREATE UNIQUE INDEX messages_by_client_id ON messages(conversation_id, sender_id, client_message_id)
+            WHERE client_message_id IS NOT NULL;
+        CREATE INDEX messages_streaming ON messages(status) WHERE status = 1;
+        CREATE TABLE log (
+            conversation_id TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            message_pk INTEGER NOT NULL REFERENCES messages(pk),
+            at INTEGER NOT NULL,
+            PRIMARY KEY (conversation_id, sequence)
+        ) WITHOUT ROWID;
+        CREATE TABLE read_markers (
+            conversation_id TEXT NOT NULL REFERENCES conversations(id),
+            account_id TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (conversation_id, account_id)
+        ) WITHOUT ROWID;
+        """,
+    ];
+
+    /// <summary>Gets the schema version this build writes.</summary>
+    public static int CurrentVersion => s_migrations.Length;
+
+    /// <summary>
+    /// Checks that the database is empty or ours and not newer, then applies the missing migrations in one
+    /// write transaction. Changes nothing in a file it refuses.
+    /// </summary>
+    /// <returns>The version found and the version now.</returns>
+    public static (int From, int To) Migrate(SqliteConnection connection, string dataSource, Action requireWritable)
+    {
+        var (applicationId, version, objects) = Inspect(connection);
+        Check(dataSource, applicationId, version, objects);
+        if (version == CurrentVersion)
+        {
+            return (version, version);
+        }
+
+        requireWritable();
+
+        // Take the write lock, then look again: another process may have migrated meanwhile.
+        Execute(connection, "BEGIN IMMEDIATE");
+        try
+        {
+            (applicationId, version, objects) = Inspect(connection);
+            Check(dataSource, applicationId, version, objects);
+            var from = version;
+            for (var v = version; v < CurrentVersion; v++)
+            {
+                Execute(connection, s_migrations[v]);
+            }
+
+            Execute(connection, $"PRAGMA application_id = {ApplicationId}; PRAGMA user_version = {CurrentVersion};");
+            Execute(connection, "COMMIT");
+            return (from, CurrentVersion);
+        }
+        catch
+        {
+            Execute(connection, "ROLLBACK");
+            throw;
+        }
+    }
+
+    private static (int ApplicationId, int Version, long Objects) Inspect(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema)";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt64(2));
+    }
+
+    private static void Check(string dataSource, int applicationId, int version, long objects)
+    {
+        var empty = applicationId == 0 && version == 0 && objects == 0;
+        if (!empty && applicationId != ApplicationId)
+        {
+            throw new UnavailableException($"'{dataSource}' is a SQLite database, but not a Conversations database (application id {applicationId}, {objects} schema objects). It was not changed.");
+        }
+
+        if (version > CurrentVersion)
+        {
+            throw new UnavailableException($"'{dataSource}' has schema version {version}, made by a newer version of Conversations.Sqlite; this version understands up to {CurrentVersion}. It was not changed. Upgrade the package.");
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
