@@ -177,7 +177,7 @@ public class FanOutBenchmarks
 
     private async Task ReceiveLoopAsync(ClientWebSocket socket, TaskCompletionSource? subscribed)
     {
-        var buffer = new byte[64 * 1024];
+        var buffer = new byte[256 * 1024];
         try
         {
             while (!_stop.IsCancellationRequested)
@@ -196,15 +196,17 @@ public class FanOutBenchmarks
                     return;
                 }
 
+                // A Conversations message may carry several frames (one per line); each carries one "ts=" stamp.
                 var frame = buffer.AsSpan(0, count);
-                var ts = frame.IndexOf("ts="u8);
-                if (ts >= 0)
-                {
-                    Delivered(Utf8Parser.TryParse(frame.Slice(ts + 3, 19), out long sent, out _) ? sent : 0);
-                }
-                else if (subscribed is not null && frame.IndexOf("\"ack\""u8) >= 0)
+                if (subscribed is not null && frame.IndexOf("\"ack\""u8) >= 0)
                 {
                     subscribed.TrySetResult();
+                }
+
+                for (var ts = frame.IndexOf("ts="u8); ts >= 0; ts = frame.IndexOf("ts="u8))
+                {
+                    Delivered(Utf8Parser.TryParse(frame.Slice(ts + 3, 19), out long sent, out _) ? sent : 0);
+                    frame = frame[(ts + 22)..];
                 }
             }
         }

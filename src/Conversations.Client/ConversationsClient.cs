@@ -34,7 +34,7 @@ public sealed partial class ConversationsClient : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ClientSubscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposing = new();
     private readonly Lock _stateLock = new();
-    private ClientWebSocket? _socket;
+    private volatile ClientWebSocket? _socket;
     private Task? _run;
     private long _nextId;
     private int _disposed;
@@ -164,7 +164,7 @@ public sealed partial class ConversationsClient : IAsyncDisposable
     private async Task<ClientWebSocket> OpenAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
-        timeout.CancelAfter(_options.ConnectTimeout);
+        using var timer = _time.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), timeout, _options.ConnectTimeout, Timeout.InfiniteTimeSpan);
         var socket = new ClientWebSocket();
         try
         {
@@ -190,7 +190,8 @@ public sealed partial class ConversationsClient : IAsyncDisposable
             }
 
             var buffer = new ArrayBufferWriter<byte>(1024);
-            var welcome = await ReadFrameAsync(socket, buffer, timeout.Token).ConfigureAwait(false);
+            var frames = await ReadFramesAsync(socket, buffer, timeout.Token).ConfigureAwait(false);
+            var welcome = frames is { Count: > 0 } ? frames[0] : null;
             if (welcome?.Type != ServerFrameTypes.Welcome)
             {
                 throw new UnavailableException("The server did not welcome the client.");
@@ -207,8 +208,11 @@ public sealed partial class ConversationsClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads one whole message; returns <see langword="null"/> when the server closed the connection.</summary>
-    private async Task<ServerFrame?> ReadFrameAsync(ClientWebSocket socket, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads one whole message: one or more frames separated by line feeds. Returns <see langword="null"/> when the server
+    /// closed the connection.
+    /// </summary>
+    private async Task<List<ServerFrame>?> ReadFramesAsync(ClientWebSocket socket, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -231,14 +235,30 @@ public sealed partial class ConversationsClient : IAsyncDisposable
                 return null;
             }
 
-            try
+            var frames = new List<ServerFrame>(1);
+            var rest = buffer.WrittenSpan;
+            while (!rest.IsEmpty)
             {
-                return JsonSerializer.Deserialize(buffer.WrittenSpan, Json.ServerFrame);
+                var end = rest.IndexOf((byte)'\n');
+                var line = end < 0 ? rest : rest[..end];
+                rest = end < 0 ? [] : rest[(end + 1)..];
+                try
+                {
+                    if (JsonSerializer.Deserialize(line, Json.ServerFrame) is { } frame)
+                    {
+                        frames.Add(frame);
+                    }
+                }
+                catch (JsonException e)
+                {
+                    // A frame from a newer server (say, an event type this client does not know) is skipped, not fatal.
+                    Log.UnreadableFrame(_logger, e);
+                }
             }
-            catch (JsonException e)
+
+            if (frames.Count > 0)
             {
-                // A frame from a newer server (say, an event type this client does not know) is skipped, not fatal.
-                Log.UnreadableFrame(_logger, e);
+                return frames;
             }
         }
     }
@@ -297,15 +317,18 @@ public sealed partial class ConversationsClient : IAsyncDisposable
         {
             while (true)
             {
-                var frame = await ReadFrameAsync(socket, buffer, CancellationToken.None).ConfigureAwait(false);
-                if (frame is null)
+                var frames = await ReadFramesAsync(socket, buffer, CancellationToken.None).ConfigureAwait(false);
+                if (frames is null)
                 {
                     return socket.CloseStatus is { } status
                         ? new UnavailableException($"The server closed the connection ({(int)status} {socket.CloseStatusDescription}).")
                         : null;
                 }
 
-                Dispatch(frame);
+                foreach (var frame in frames)
+                {
+                    Dispatch(frame);
+                }
             }
         }
         catch (Exception e)

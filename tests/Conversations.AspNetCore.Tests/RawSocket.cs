@@ -12,9 +12,18 @@ internal static class RawSocket
     public static Task SendTextAsync(this WebSocket socket, string json) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
 
-    /// <summary>Reads the next frame; null when the server closed the connection.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<WebSocket, Queue<JsonElement>> s_pending = new();
+
+    /// <summary>Reads the next frame (a message may carry several, one per line); null when the server closed the connection.</summary>
     public static async Task<JsonElement?> ReceiveFrameAsync(this WebSocket socket)
     {
+        var pending = s_pending.GetOrCreateValue(socket);
+        if (pending.TryDequeue(out var waiting))
+        {
+            return waiting;
+        }
+
+
         using var timeout = new CancellationTokenSource(Safety);
         var buffer = new byte[64 * 1024];
         using var stream = new MemoryStream();
@@ -31,7 +40,12 @@ internal static class RawSocket
             return null;
         }
 
-        return JsonDocument.Parse(stream.ToArray()).RootElement.Clone();
+        foreach (var line in Encoding.UTF8.GetString(stream.ToArray()).Split('\n'))
+        {
+            pending.Enqueue(JsonDocument.Parse(line).RootElement.Clone());
+        }
+
+        return pending.Dequeue();
     }
 
     /// <summary>Reads frames until one of the given type (and id, when given) arrives.</summary>

@@ -146,6 +146,45 @@ public sealed class ResumeTests
         await FluentActions.Awaiting(() => streaming).Should().ThrowAsync<ConversationsException>();
     }
 
+    [Fact]
+    public async Task When_the_policy_gives_up_the_client_closes_and_its_subscriptions_fail()
+    {
+        await using var server = await TestServer.StartAsync();
+        var (_, conversation) = await server.CreateRoomAsync("alice");
+        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        RetryContext? asked = null;
+        await using var alice = await server.ConnectClientAsync("alice", o =>
+        {
+            o.ReconnectPolicy = new GiveUp(c => asked = c);
+            o.OnClosed = e =>
+            {
+                closed.TrySetResult(e);
+                return ValueTask.CompletedTask;
+            };
+        });
+        using var safety = new CancellationTokenSource(RawSocket.Safety);
+        await server.Messages.PostTextAsync(Account.Create("alice", AccountKind.User), conversation.Id, "hello");
+        var events = alice.SubscribeAsync(conversation.Id, 0, safety.Token).GetAsyncEnumerator(safety.Token);
+        (await events.MoveNextAsync()).Should().BeTrue();
+
+        server.Abort("alice");
+        await closed.Task.WaitAsync(safety.Token);
+        alice.State.Should().Be(ConversationsClientState.Closed);
+        asked!.PreviousRetryCount.Should().Be(0);
+        await FluentActions.Awaiting(async () => await events.MoveNextAsync()).Should().ThrowAsync<UnavailableException>();
+        await FluentActions.Awaiting(() => alice.ListRoomsAsync()).Should().ThrowAsync<UnavailableException>();
+        await events.DisposeAsync();
+    }
+
+    private sealed class GiveUp(Action<RetryContext> seen) : IReconnectPolicy
+    {
+        public TimeSpan? NextRetryDelay(RetryContext retryContext)
+        {
+            seen(retryContext);
+            return null;
+        }
+    }
+
     private static async Task<Message> WaitForAsync(TestServer server, string conversationId, Func<Message, bool> predicate, CancellationToken ct)
     {
         await foreach (var e in server.Messages.SubscribeAsync(Account.System, conversationId, 0, ct))

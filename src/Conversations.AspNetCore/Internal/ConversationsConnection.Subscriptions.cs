@@ -24,10 +24,9 @@ internal sealed partial class ConversationsConnection
         // Authorize before acknowledging: the subscription itself only fails lazily, on its first read.
         var conversation = await _services.Conversations.GetAsync(_account, conversationId, ct).ConfigureAwait(false);
         await UnsubscribeAsync(key).ConfigureAwait(false);
-
-        // The ack goes into the queue before the pump can queue the first event.
-        await EnqueueAsync(FrameWriter.Ack(id, conversation, Json.Conversation)).ConfigureAwait(false);
-        Start(key, token => _services.Messages.SubscribeAsync(_account, conversationId, afterSequence, token), conversationId, null);
+        var acknowledged = Start(key, token => _services.Messages.SubscribeAsync(_account, conversationId, afterSequence, token), conversationId, null);
+        await EnqueueAsync(FrameWriter.Ack(id, conversation, Json.Conversation), ct).ConfigureAwait(false);
+        acknowledged.TrySetResult();
         return null;
     }
 
@@ -37,8 +36,9 @@ internal sealed partial class ConversationsConnection
         EnsureSubscriptionRoom(key);
         var room = await _services.Rooms.GetRoomAsync(_account, roomId, ct).ConfigureAwait(false);
         await UnsubscribeAsync(key).ConfigureAwait(false);
-        await EnqueueAsync(FrameWriter.Ack(id, room, Json.Room)).ConfigureAwait(false);
-        Start(key, token => _services.Rooms.SubscribeAsync(_account, roomId, token), null, roomId);
+        var acknowledged = Start(key, token => _services.Rooms.SubscribeAsync(_account, roomId, token), null, roomId);
+        await EnqueueAsync(FrameWriter.Ack(id, room, Json.Room), ct).ConfigureAwait(false);
+        acknowledged.TrySetResult();
         return null;
     }
 
@@ -53,31 +53,44 @@ internal sealed partial class ConversationsConnection
         }
     }
 
-    private void Start(string key, Func<CancellationToken, IAsyncEnumerable<ConversationEvent>> subscribe, string? conversationId, string? roomId)
+    /// <summary>
+    /// Starts following before the ack is queued (the first read begins the engine's subscription), and holds every event
+    /// back until the returned source is completed, right after the ack: the ack always comes first.
+    /// </summary>
+    private TaskCompletionSource Start(string key, Func<CancellationToken, IAsyncEnumerable<ConversationEvent>> subscribe, string? conversationId, string? roomId)
     {
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
-        var pump = Task.Run(() => PumpAsync(subscribe, conversationId, roomId, cancel.Token));
+        var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var enumerator = subscribe(cancel.Token).GetAsyncEnumerator(cancel.Token);
+        var first = enumerator.MoveNextAsync();
+        var pump = PumpAsync(enumerator, first, acknowledged.Task, conversationId, roomId, cancel.Token);
         lock (_subscriptions)
         {
             _subscriptions[key] = (cancel, pump);
         }
+
+        return acknowledged;
     }
 
-    private async Task PumpAsync(Func<CancellationToken, IAsyncEnumerable<ConversationEvent>> subscribe, string? conversationId, string? roomId, CancellationToken ct)
+    private async Task PumpAsync(IAsyncEnumerator<ConversationEvent> events, ValueTask<bool> first, Task acknowledged, string? conversationId, string? roomId, CancellationToken ct)
     {
         try
         {
-            await foreach (var e in subscribe(ct).WithCancellation(ct).ConfigureAwait(false))
+            var more = await first.ConfigureAwait(false);
+            await acknowledged.WaitAsync(ct).ConfigureAwait(false);
+            while (more)
             {
-                if (!await EnqueueAsync(FrameWriter.Event(e)).ConfigureAwait(false))
+                if (!await EnqueueAsync(FrameWriter.Event(events.Current), ct).ConfigureAwait(false))
                 {
                     return;
                 }
+
+                more = await events.MoveNextAsync().ConfigureAwait(false);
             }
 
             if (!ct.IsCancellationRequested)
             {
-                await EnqueueAsync(FrameWriter.SubscriptionEnded(conversationId, roomId, null, "The subscription ended: the caller is no longer a participant.")).ConfigureAwait(false);
+                await EnqueueAsync(FrameWriter.SubscriptionEnded(conversationId, roomId, null, "The subscription ended: the caller is no longer a participant."), ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -91,7 +104,12 @@ internal sealed partial class ConversationsConnection
                 Log.SubscriptionFailed(_logger, conversationId ?? roomId ?? "?", _id, e);
             }
 
-            await EnqueueAsync(FrameWriter.SubscriptionEnded(conversationId, roomId, code, message)).ConfigureAwait(false);
+            await acknowledged.WaitAsync(ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await EnqueueAsync(FrameWriter.SubscriptionEnded(conversationId, roomId, code, message), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            await events.DisposeAsync().ConfigureAwait(false);
         }
     }
 
