@@ -4,22 +4,22 @@ namespace Conversations;
 public sealed class ParticipantSpec
 {
     /// <summary>Gets the account identifier.</summary>
-    public required string AccountId { get; init; }
+    public required string AccountId { get; set; }
 
     /// <summary>Gets the account kind.</summary>
     /// <value>The default value is <see cref="AccountKind.User"/>.</value>
-    public AccountKind Kind { get; init; } = AccountKind.User;
+    public AccountKind Kind { get; set; } = AccountKind.User;
 
     /// <summary>Gets the role.</summary>
     /// <value>The default value is <see cref="ParticipantRole.Member"/>.</value>
-    public ParticipantRole Role { get; init; } = ParticipantRole.Member;
+    public ParticipantRole Role { get; set; } = ParticipantRole.Member;
 
     /// <summary>Gets a value indicating whether an agent participant auto-responds.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
-    public bool AutoRespond { get; init; }
+    public bool AutoRespond { get; set; }
 
     /// <summary>Gets the display name.</summary>
-    public string? DisplayName { get; init; }
+    public string? DisplayName { get; set; }
 
     /// <summary>Creates the specification of a user participant.</summary>
     /// <param name="accountId">The user's account identifier.</param>

@@ -4,5 +4,5 @@ namespace Conversations;
 public sealed class CreateConversationRequest
 {
     /// <summary>Gets the conversation's title.</summary>
-    public string? Title { get; init; }
+    public string? Title { get; set; }
 }

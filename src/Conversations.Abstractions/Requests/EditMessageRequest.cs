@@ -6,14 +6,14 @@ namespace Conversations;
 public sealed class EditMessageRequest
 {
     /// <summary>Gets the new text.</summary>
-    public string? Text { get; init; }
+    public string? Text { get; set; }
 
     /// <summary>Gets the new format.</summary>
-    public MessageFormat? Format { get; init; }
+    public MessageFormat? Format { get; set; }
 
     /// <summary>Gets the new attachments.</summary>
-    public IReadOnlyList<Attachment>? Attachments { get; init; }
+    public IReadOnlyList<Attachment>? Attachments { get; set; }
 
     /// <summary>Gets the new structured data; must be a JSON object or array.</summary>
-    public JsonElement? Data { get; init; }
+    public JsonElement? Data { get; set; }
 }

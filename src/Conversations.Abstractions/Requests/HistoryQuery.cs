@@ -8,14 +8,14 @@ namespace Conversations;
 public sealed class HistoryQuery
 {
     /// <summary>Gets the exclusive upper bound on <see cref="Message.Sequence"/>.</summary>
-    public long? Before { get; init; }
+    public long? Before { get; set; }
 
     /// <summary>Gets the exclusive lower bound on <see cref="Message.Sequence"/>.</summary>
-    public long? After { get; init; }
+    public long? After { get; set; }
 
     /// <summary>Gets the page size.</summary>
     /// <value>The default value is 50.</value>
-    public int Limit { get; init; } = 50;
+    public int Limit { get; set; } = 50;
 
     /// <summary>Gets the latest messages.</summary>
     /// <param name="limit">The page size.</param>

@@ -4,11 +4,11 @@ namespace Conversations;
 public sealed class ParticipantUpdate
 {
     /// <summary>Gets the new role.</summary>
-    public ParticipantRole? Role { get; init; }
+    public ParticipantRole? Role { get; set; }
 
     /// <summary>Gets the new auto-respond flag (agents only).</summary>
-    public bool? AutoRespond { get; init; }
+    public bool? AutoRespond { get; set; }
 
     /// <summary>Gets the new display name.</summary>
-    public string? DisplayName { get; init; }
+    public string? DisplayName { get; set; }
 }
