@@ -1,0 +1,182 @@
+using System.Security.Claims;
+using System.Text;
+using Conversations;
+using Conversations.SampleHost;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+
+await using var app = SampleApp.Create(args);
+await app.RunAsync();
+
+namespace Conversations.SampleHost
+{
+    /// <summary>Builds the sample host; the browser tests start it the same way on a free port.</summary>
+    public static class SampleApp
+    {
+        /// <summary>Creates the web application from command-line arguments (<c>--urls</c>, <c>--DataFolder</c>, <c>--DemoAgent:WordDelay</c> …).</summary>
+        public static WebApplication Create(string[] args)
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+            var config = builder.Configuration;
+
+            // Structured logs: one JSON object per line on the console.
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+
+            var dataFolder = Path.GetFullPath(config["DataFolder"] ?? Path.Combine(SourceFolder(), "data"));
+            Directory.CreateDirectory(dataFolder);
+
+            builder.Services.Configure<DemoAgentOptions>(config.GetSection("DemoAgent"));
+            builder.Services.AddSingleton<PeopleDirectory>();
+            builder.Services.AddHealthChecks();
+            builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
+
+            // DEVELOPMENT ONLY: a sign-in that trusts any display name. Use your real identity provider in production.
+            builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+                .AddCookie(o =>
+                {
+                    o.Cookie.Name = "conversations-demo";
+                    o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
+                });
+            builder.Services.AddAuthorization();
+
+            var conversations = builder.Services.AddConversations();
+            var store = config["Conversations:Store"] ?? "sqlite";
+            if (string.Equals(store, "memory", StringComparison.OrdinalIgnoreCase))
+            {
+                conversations.UseInMemoryStore();
+            }
+            else
+            {
+                conversations.UseSqlite($"Data Source={Path.Combine(dataFolder, "conversations.db")}");
+            }
+
+            var agent = config.GetSection("DemoAgent").Get<DemoAgentOptions>() ?? new DemoAgentOptions();
+            if (string.Equals(agent.Mode, "offline", StringComparison.OrdinalIgnoreCase))
+            {
+                conversations.AddAgentFlowEngine<DemoAgent>(agent.AccountId);
+            }
+            else
+            {
+                // "chat-client": Conversations.AI's AddChatClientAgent goes here (see the AI issue).
+                throw new InvalidOperationException($"DemoAgent:Mode \"{agent.Mode}\" is not wired in this build; use \"offline\".");
+            }
+
+            var app = builder.Build();
+            app.UseDefaultFiles();
+            app.UseStaticFiles();
+            app.UseAuthentication();
+            app.UseAuthorization();
+
+            app.MapHealthChecks("/health");
+            app.MapConversations("/conversations").RequireAuthorization();
+            MapDemoEndpoints(app, agent);
+            Log.Started(app.Logger, dataFolder, store, agent.Mode);
+            return app;
+        }
+
+        private static void MapDemoEndpoints(WebApplication app, DemoAgentOptions agent)
+        {
+            var demo = app.MapGroup("/demo");
+
+            // DEVELOPMENT ONLY: signs in whoever types a name.
+            demo.MapPost("/signin", async (HttpContext context, PeopleDirectory people) =>
+            {
+                var form = await context.Request.ReadFormAsync(context.RequestAborted);
+                var name = form["name"].ToString().Trim();
+                var id = PeopleDirectory.ToAccountId(name);
+                if (name.Length is 0 or > 40 || id.Length == 0 || id == agent.AccountId)
+                {
+                    return Results.Problem(statusCode: 400, title: "Bad name", detail: "Pick a display name of 1 to 40 letters or digits (not the agent's).");
+                }
+
+                people.Add(id, name);
+                var identity = new ClaimsIdentity(
+                    [new Claim(ClaimTypes.NameIdentifier, id), new Claim(ClaimTypes.Name, name)],
+                    CookieAuthenticationDefaults.AuthenticationScheme);
+                await context.SignInAsync(new ClaimsPrincipal(identity));
+                Log.SignedIn(app.Logger, id);
+                return Results.Redirect("/");
+            }).DisableAntiforgery();
+
+            demo.MapPost("/signout", async (HttpContext context) =>
+            {
+                await context.SignOutAsync();
+                return Results.Redirect("/");
+            });
+
+            demo.MapGet("/me", (ClaimsPrincipal user, PeopleDirectory people) =>
+            {
+                var id = user.FindFirstValue(ClaimTypes.NameIdentifier)!;
+                var name = user.FindFirstValue(ClaimTypes.Name) ?? id;
+                people.Add(id, name);
+                return Results.Ok(new { id, displayName = name, agent = new { id = agent.AccountId, displayName = agent.DisplayName } });
+            }).RequireAuthorization();
+
+            demo.MapGet("/people", (PeopleDirectory people) =>
+                Results.Ok(people.List().Prepend(new Person(agent.AccountId, agent.DisplayName, "agent")))).RequireAuthorization();
+        }
+
+        private static string SourceFolder()
+        {
+            // bin/<config>/net10.0 → the project folder, so `dotnet run` keeps its data beside the sources.
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            for (var d = dir; d is not null; d = d.Parent)
+            {
+                if (File.Exists(Path.Combine(d.FullName, "Conversations.SampleHost.csproj")))
+                {
+                    return d.FullName;
+                }
+            }
+
+            return dir.FullName;
+        }
+    }
+
+    /// <summary>A person or agent one can add to a room.</summary>
+    public sealed record Person(string Id, string DisplayName, string Kind);
+
+    /// <summary>Everyone who signed in since the host started (and the agent): the sample's people picker.</summary>
+    public sealed class PeopleDirectory
+    {
+        private readonly Dictionary<string, string> _people = new(StringComparer.Ordinal);
+
+        /// <summary>Derives a stable account id from a display name: lower case letters and digits, dashes between words.</summary>
+        public static string ToAccountId(string name)
+        {
+            var sb = new StringBuilder();
+            foreach (var c in name.ToLowerInvariant())
+            {
+                if (char.IsAsciiLetterOrDigit(c))
+                {
+                    sb.Append(c);
+                }
+                else if (sb.Length > 0 && sb[^1] != '-')
+                {
+                    sb.Append('-');
+                }
+            }
+
+            return sb.ToString().Trim('-');
+        }
+
+        /// <summary>Remembers a person.</summary>
+        public void Add(string id, string displayName)
+        {
+            lock (_people)
+            {
+                _people[id] = displayName;
+            }
+        }
+
+        /// <summary>Everyone remembered, by name.</summary>
+        public IReadOnlyList<Person> List()
+        {
+            lock (_people)
+            {
+                return _people.Select(p => new Person(p.Key, p.Value, "user")).OrderBy(p => p.DisplayName, StringComparer.OrdinalIgnoreCase).ToList();
+            }
+        }
+    }
+}
