@@ -173,6 +173,7 @@ function renderConversations() {
 async function openConversation(conv) {
   if (state.conversation && state.conversation.id !== conv.id) guard(socket.send("unsubscribe", { conversationId: state.conversation.id }));
   state.conversation = conv;
+  $("room").dataset.conversationId = conv.id;
   state.messages.clear();
   state.readMarkers.clear();
   state.typing.forEach((t) => clearTimeout(t));

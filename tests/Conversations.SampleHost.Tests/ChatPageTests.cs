@@ -1,0 +1,136 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Conversations.SampleHost.Tests;
+
+/// <summary>The sample's chat page in a real headless Chromium against the real host on Kestrel.</summary>
+public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private const float Timeout = 15_000;
+
+    [Fact]
+    public async Task Two_people_exchange_messages_live()
+    {
+        await using var server = await SampleHostServer.StartAsync();
+        var alice = await SignInAsync(server, "Alice");
+        var bob = await SignInAsync(server, "Bob");
+
+        await alice.ClickAsync("#new-room");
+        await alice.FillAsync("#dialog-name", "Team");
+        await alice.CheckAsync("#dialog-people input[value=bob]");
+        await alice.ClickAsync("#dialog-ok");
+        await alice.Locator("#room-name").Filter(new() { HasText = "Team" }).WaitForAsync(new() { Timeout = Timeout });
+        await alice.Locator("#room[data-conversation-id]").WaitForAsync(new() { Timeout = Timeout });
+
+        // Bob's room list refreshes on its own; open the room when it appears.
+        await bob.Locator(".room-item", new() { HasText = "Team" }).ClickAsync(new() { Timeout = Timeout });
+        await bob.Locator("#room[data-conversation-id]").WaitForAsync(new() { Timeout = Timeout });
+
+        await SendAsync(alice, "Hi Bob, can you see this?");
+        await Assertions.Expect(bob.Locator(".msg .body", new() { HasText = "Hi Bob, can you see this?" })).ToBeVisibleAsync(new() { Timeout = Timeout });
+
+        await SendAsync(bob, "Loud and clear, Alice.");
+        await Assertions.Expect(alice.Locator(".msg .body", new() { HasText = "Loud and clear, Alice." })).ToBeVisibleAsync(new() { Timeout = Timeout });
+
+        // Read markers: Alice sees that Bob has read up to her message or beyond.
+        await Assertions.Expect(alice.Locator(".msg .seen", new() { HasText = "Seen by Bob" })).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        (await alice.Locator(".msg").CountAsync()).Should().Be(2);
+        (await bob.Locator(".msg").CountAsync()).Should().Be(2);
+
+        await ScreenshotAsync(alice, "two-people-alice");
+        await ScreenshotAsync(bob, "two-people-bob");
+    }
+
+    [Fact]
+    public async Task A_direct_room_with_the_agent_streams_its_reply_and_history_survives_a_reload()
+    {
+        await using var server = await SampleHostServer.StartAsync();
+        var alice = await SignInAsync(server, "Alice");
+
+        await OpenDirectWithAssistantAsync(alice);
+        await SendAsync(alice, "hello there");
+
+        var reply = alice.Locator(".msg.agent");
+        await alice.Locator(".msg.agent[data-status=streaming]").WaitForAsync(new() { Timeout = Timeout });
+        var partial = await reply.Locator(".body").InnerTextAsync();
+        await ScreenshotAsync(alice, "agent-streaming");
+        await alice.Locator(".msg.agent[data-status=complete]").WaitForAsync(new() { Timeout = Timeout });
+        var complete = await reply.Locator(".body").InnerTextAsync();
+
+        complete.Should().StartWith("Hello, alice!");
+        complete.Length.Should().BeGreaterThan(partial.Length, "the reply grew in place while it streamed");
+        complete.Should().StartWith(partial.TrimEnd());
+        await ScreenshotAsync(alice, "agent-complete");
+
+        // The direct room is the same every time.
+        await OpenDirectWithAssistantAsync(alice);
+        (await alice.Locator(".room-item").CountAsync()).Should().Be(1);
+
+        await alice.ReloadAsync();
+        await alice.Locator(".room-item", new() { HasText = "Assistant" }).ClickAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(alice.Locator(".msg")).ToHaveCountAsync(2, new() { Timeout = Timeout });
+        (await alice.Locator(".msg.agent .body").InnerTextAsync()).Should().Be(complete);
+        await ScreenshotAsync(alice, "after-reload");
+
+        // Phone width.
+        await alice.SetViewportSizeAsync(390, 780);
+        await ScreenshotAsync(alice, "phone");
+    }
+
+    [Fact]
+    public async Task A_dropped_socket_reconnects_and_catches_up_without_repeats()
+    {
+        await using var server = await SampleHostServer.StartAsync();
+        var alice = await SignInAsync(server, "Alice");
+        await OpenDirectWithAssistantAsync(alice);
+        await SendAsync(alice, "summary please");
+        await alice.Locator(".msg.agent[data-status=complete]").WaitForAsync(new() { Timeout = Timeout });
+        var conversationId = await alice.Locator("#room").GetAttributeAsync("data-conversation-id");
+
+        await server.StopAsync();
+        await alice.Locator("body[data-connection='reconnecting…']").WaitForAsync(new() { Timeout = Timeout });
+        await ScreenshotAsync(alice, "reconnecting");
+
+        await server.RestartAsync();
+        // A message the page never saw live: it arrives by catch-up or live, exactly once.
+        var messages = server.Services.GetRequiredService<IMessageService>();
+        await messages.PostTextAsync(Account.Agent("assistant"), conversationId!, "Posted while you were away.");
+
+        await alice.Locator("body[data-connection=online]").WaitForAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(alice.Locator(".msg .body", new() { HasText = "Posted while you were away." })).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        await SendAsync(alice, "back again");
+        await Assertions.Expect(alice.Locator(".msg.agent[data-status=complete]")).ToHaveCountAsync(3, new() { Timeout = Timeout });
+        (await alice.Locator(".msg").CountAsync()).Should().Be(5);
+    }
+
+    private async Task<IPage> SignInAsync(SampleHostServer server, string name)
+    {
+        var context = await fixture.Browser.NewContextAsync(new() { BaseURL = server.BaseUrl, ViewportSize = new() { Width = 1200, Height = 760 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(Timeout);
+        await page.GotoAsync("/");
+        await page.FillAsync("#name", name);
+        await page.ClickAsync("#signin-form button[type=submit]");
+        await page.Locator("body[data-connection=online]").WaitForAsync();
+        return page;
+    }
+
+    private static async Task OpenDirectWithAssistantAsync(IPage page)
+    {
+        await page.ClickAsync("#new-direct");
+        await page.CheckAsync("#dialog-people input[value=assistant]");
+        await page.ClickAsync("#dialog-ok");
+        await page.Locator("#room-name").Filter(new() { HasText = "Assistant" }).WaitForAsync();
+        await page.Locator("#room[data-conversation-id]").WaitForAsync();
+    }
+
+    private static async Task SendAsync(IPage page, string text)
+    {
+        await page.FillAsync("#text", text);
+        await page.PressAsync("#text", "Enter");
+        await page.Locator(".msg.mine:not(.pending) .body", new() { HasText = text }).WaitForAsync();
+    }
+
+    private static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, name + ".png") });
+}
