@@ -50,7 +50,9 @@ public sealed class DemoAgent(IOptions<DemoAgentOptions> options, TimeProvider t
             }
 
             var history = await context.GetHistoryAsync(HistoryQuery.Latest(200), cancellationToken).ConfigureAwait(false);
-            var reply = Compose(message, history.Messages, context.Agent.Id);
+            var participants = await context.GetParticipantsAsync(cancellationToken).ConfigureAwait(false);
+            var senderName = participants.FirstOrDefault(p => p.AccountId == message.SenderId)?.DisplayName ?? message.SenderId;
+            var reply = Compose(message, history.Messages, senderName);
             await context.StreamReplyAsync(Words(reply, cancellationToken), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -60,7 +62,7 @@ public sealed class DemoAgent(IOptions<DemoAgentOptions> options, TimeProvider t
     }
 
     /// <summary>Builds the reply to <paramref name="message"/> from the conversation's history.</summary>
-    public static string Compose(Message message, IReadOnlyList<Message> history, string agentId)
+    public static string Compose(Message message, IReadOnlyList<Message> history, string senderName)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(history);
@@ -88,7 +90,7 @@ public sealed class DemoAgent(IOptions<DemoAgentOptions> options, TimeProvider t
         }
         else if (lower.StartsWith("hello", StringComparison.Ordinal) || lower.StartsWith("hi", StringComparison.Ordinal) || lower.StartsWith("hey", StringComparison.Ordinal))
         {
-            sb.Append(CultureInfo.InvariantCulture, $"Hello, {message.SenderId}! Nice to meet you. Type \"help\" to see what I can do.");
+            sb.Append(CultureInfo.InvariantCulture, $"Hello, {senderName}! Nice to meet you. Type \"help\" to see what I can do.");
         }
         else
         {
@@ -97,7 +99,6 @@ public sealed class DemoAgent(IOptions<DemoAgentOptions> options, TimeProvider t
             sb.Append("I am a demo, so I only reflect what I read; ask for a \"summary\" or \"help\".");
         }
 
-        _ = agentId;
         return sb.ToString();
     }
 

@@ -57,7 +57,7 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         await alice.Locator(".msg.agent[data-status=complete]").WaitForAsync(new() { Timeout = Timeout });
         var complete = await reply.Locator(".body").InnerTextAsync();
 
-        complete.Should().StartWith("Hello, alice!");
+        complete.Should().StartWith("Hello, Alice!");
         complete.Length.Should().BeGreaterThan(partial.Length, "the reply grew in place while it streamed");
         complete.Should().StartWith(partial.TrimEnd());
         await ScreenshotAsync(alice, "agent-complete");

@@ -392,7 +392,7 @@ function renderReadMarkers() {
   const bySeq = new Map();
   for (const [id, seq] of state.readMarkers) {
     if (id === state.me.id) continue;
-    const target = [...state.messages.values()].filter((e) => e.message.sequence <= seq).sort((a, b) => b.message.sequence - a.message.sequence)[0];
+    const target = [...state.messages.values()].filter((e) => e.message.sequence <= seq && e.message.senderId !== id).sort((a, b) => b.message.sequence - a.message.sequence)[0];
     if (!target) continue;
     if (!bySeq.has(target)) bySeq.set(target, []);
     bySeq.get(target).push(nameOf(id));
