@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Conversations.Benchmarks;
 
-/// <summary>Post-to-receive latencies (a ring of the latest samples), saved per benchmark case for <see cref="FanOutColumn"/>.</summary>
+/// <summary>Post-to-receive latencies (a ring of the latest samples), saved per benchmark case for the fan-out latency columns.</summary>
 internal static class Latency
 {
     private static readonly long[] Samples = new long[1 << 21];

@@ -267,56 +267,26 @@ internal sealed class SqliteBenchmarkConfig : ManualConfig
     public SqliteBenchmarkConfig()
     {
         AddJob(Job.ShortRun);
-        AddColumn(new SqliteColumn("Msgs/s"), new SqliteColumn("Page p50"), new SqliteColumn("Page p99"));
+        AddColumn(
+            new ResultColumn("Msgs/s", "Durably written messages per second", MessagesPerSecond),
+            new ResultColumn("Page p50", "Latency of one latest-50 page, over 5,000 timed pages", (_, c) => PageLatency(c, 0)),
+            new ResultColumn("Page p99", "Latency of one latest-50 page, over 5,000 timed pages", (_, c) => PageLatency(c, 1)));
     }
-}
 
-/// <summary>Messages per second (from the mean, for post benchmarks) and single-page latency percentiles (for history).</summary>
-internal sealed class SqliteColumn(string name) : IColumn
-{
-    public string Id => nameof(SqliteColumn) + name;
+    private static string MessagesPerSecond(Summary summary, BenchmarkCase benchmarkCase) =>
+        benchmarkCase.Descriptor.Type == typeof(SqliteStoreHistoryBenchmarks) || summary[benchmarkCase]?.ResultStatistics?.Mean is not { } ns
+            ? "-"
+            : (1e9 / ns).ToString("N0", CultureInfo.InvariantCulture);
 
-    public string ColumnName => name;
-
-    public bool AlwaysShow => true;
-
-    public ColumnCategory Category => ColumnCategory.Custom;
-
-    public int PriorityInCategory => 0;
-
-    public bool IsNumeric => false;
-
-    public UnitType UnitType => UnitType.Dimensionless;
-
-    public string Legend => name == "Msgs/s" ? "Durably written messages per second" : "Latency of one latest-50 page, over 5,000 timed pages";
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    private static string PageLatency(BenchmarkCase benchmarkCase, int percentile)
     {
-        var history = benchmarkCase.Descriptor.Type == typeof(SqliteStoreHistoryBenchmarks);
-        if (name == "Msgs/s")
-        {
-            var mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
-            return history || mean is not { } ns ? "-" : (1e9 / ns).ToString("N0", CultureInfo.InvariantCulture);
-        }
-
-        if (!history || benchmarkCase.Descriptor.WorkloadMethod.Name != nameof(SqliteStoreHistoryBenchmarks.LatestPage))
+        if (benchmarkCase.Descriptor.WorkloadMethod.Name != nameof(SqliteStoreHistoryBenchmarks.LatestPage))
         {
             return "-";
         }
 
-        var path = Path.Combine(SqliteBenchmarkConfig.ResultDirectory, $"history-{benchmarkCase.Parameters["Messages"]}.txt");
-        if (!File.Exists(path))
-        {
-            return "?";
-        }
-
-        var parts = File.ReadAllText(path).Split(' ');
-        return (name == "Page p50" ? parts[0] : parts[1]) + " us";
+        var path = Path.Combine(ResultDirectory, $"history-{benchmarkCase.Parameters["Messages"]}.txt");
+        return File.Exists(path) ? File.ReadAllText(path).Split(' ')[percentile] + " us" : "?";
     }
-
-    public bool IsAvailable(Summary summary) => true;
-
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
 }
+
