@@ -103,6 +103,29 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         (await alice.Locator(".msg").CountAsync()).Should().Be(5);
     }
 
+    [Fact]
+    public async Task Older_history_loads_when_scrolling_up()
+    {
+        await using var server = await SampleHostServer.StartAsync();
+        var alice = Account.User("alice");
+        var room = await server.Services.GetRequiredService<IRoomService>().CreateRoomAsync(alice, new CreateRoomRequest { Name = "Archive" });
+        var conversation = await server.Services.GetRequiredService<IConversationService>().CreateAsync(alice, room.Id, new CreateConversationRequest { Title = "Old" });
+        var messages = server.Services.GetRequiredService<IMessageService>();
+        for (var i = 1; i <= 45; i++)
+        {
+            await messages.PostTextAsync(alice, conversation.Id, $"Old message {i}");
+        }
+
+        var page = await SignInAsync(server, "Alice");
+        await page.Locator(".room-item", new() { HasText = "Archive" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".msg")).ToHaveCountAsync(30);
+        (await page.Locator(".msg .body", new() { HasText = "Old message 15" }).CountAsync()).Should().Be(0, "only the latest 30 (16 to 45) load first");
+
+        await page.Locator("#messages").EvaluateAsync("el => el.scrollTop = 0");
+        await Assertions.Expect(page.Locator(".msg")).ToHaveCountAsync(45);
+        (await page.Locator(".msg .body").First.InnerTextAsync()).Should().Be("Old message 1");
+    }
+
     private async Task<IPage> SignInAsync(SampleHostServer server, string name)
     {
         var context = await fixture.Browser.NewContextAsync(new() { BaseURL = server.BaseUrl, ViewportSize = new() { Width = 1200, Height = 760 } });
