@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using System.Security.Claims;
 using System.Text;
 using Conversations;
@@ -57,10 +58,22 @@ namespace Conversations.SampleHost
             {
                 conversations.AddAgentFlowEngine<DemoAgent>(agent.AccountId);
             }
+            else if (string.Equals(agent.Mode, "chat-client", StringComparison.OrdinalIgnoreCase))
+            {
+                // Any OpenAI-compatible endpoint: OpenAI itself, Azure OpenAI, or Ollama's /v1 API.
+                var endpoint = config["DemoAgent:Endpoint"] ?? "http://localhost:11434/v1";
+                var model = config["DemoAgent:Model"] ?? throw new InvalidOperationException("DemoAgent:Model is required when DemoAgent:Mode is \"chat-client\".");
+                var apiKey = config["DemoAgent:ApiKey"] ?? "not-needed-for-ollama";
+                conversations.AddChatClientAgent(
+                    agent.AccountId,
+                    _ => new OpenAI.OpenAIClient(new System.ClientModel.ApiKeyCredential(apiKey), new OpenAI.OpenAIClientOptions { Endpoint = new Uri(endpoint) })
+                        .GetChatClient(model)
+                        .AsIChatClient(),
+                    o => o.Instructions = config["DemoAgent:Instructions"] ?? "You are the Assistant in a group chat. Answer briefly and helpfully.");
+            }
             else
             {
-                // "chat-client": Conversations.AI's AddChatClientAgent goes here (see the AI issue).
-                throw new InvalidOperationException($"DemoAgent:Mode \"{agent.Mode}\" is not wired in this build; use \"offline\".");
+                throw new InvalidOperationException($"DemoAgent:Mode must be \"offline\" or \"chat-client\"; it is \"{agent.Mode}\".");
             }
 
             var app = builder.Build();
