@@ -71,15 +71,15 @@ internal sealed partial class ConversationsConnection
             {
                 var (status, description) = _closeRequested.Task.Result;
                 reason = $"{status} {description}";
-                await StopSendingAsync(sendTask).ConfigureAwait(false);
+                await WaitOrAbortAsync(sendTask).ConfigureAwait(false);
                 await CloseOutputAsync((WebSocketCloseStatus)status, description).ConfigureAwait(false);
-                await AwaitOrAbortAsync(receiveTask).ConfigureAwait(false);
+                await WaitOrAbortAsync(receiveTask).ConfigureAwait(false);
             }
             else if (first == receiveTask)
             {
                 _ = receiveTask.Exception;
                 reason = _socket.CloseStatus is { } status ? $"client closed {(int)status}" : "client went away";
-                await StopSendingAsync(sendTask).ConfigureAwait(false);
+                await WaitOrAbortAsync(sendTask).ConfigureAwait(false);
                 if (_socket.State == WebSocketState.CloseReceived)
                 {
                     await CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye").ConfigureAwait(false);
@@ -89,7 +89,7 @@ internal sealed partial class ConversationsConnection
             {
                 reason = "send failed";
                 _socket.Abort();
-                await AwaitOrAbortAsync(receiveTask).ConfigureAwait(false);
+                await WaitOrAbortAsync(receiveTask).ConfigureAwait(false);
             }
         }
         finally
@@ -333,11 +333,12 @@ internal sealed partial class ConversationsConnection
         return null;
     }
 
-    private async Task StopSendingAsync(Task sendTask)
+    /// <summary>Waits up to CloseTimeout for a loop of this connection to end, then aborts the socket.</summary>
+    private async Task WaitOrAbortAsync(Task loop)
     {
         try
         {
-            await sendTask.WaitAsync(_options.CloseTimeout, _services.TimeProvider).ConfigureAwait(false);
+            await loop.WaitAsync(_options.CloseTimeout, _services.TimeProvider).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -364,22 +365,6 @@ internal sealed partial class ConversationsConnection
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
         {
             _socket.Abort();
-        }
-    }
-
-    private async Task AwaitOrAbortAsync(Task receiveTask)
-    {
-        try
-        {
-            await receiveTask.WaitAsync(_options.CloseTimeout, _services.TimeProvider).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            Log.CloseTimedOut(_logger, _id);
-            _socket.Abort();
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
-        {
         }
     }
 }

@@ -15,22 +15,7 @@ internal sealed partial class MessageService
         request ??= new StreamMessageRequest();
         var conversation = await PrepareNewMessageAsync(caller, conversationId, request.Format, request.Data, request.ClientMessageId, request.ReplyToId, cancellationToken).ConfigureAwait(false);
 
-        var draft = new Message
-        {
-            Id = core.NewId(),
-            RoomId = conversation.RoomId,
-            ConversationId = conversationId,
-            Sequence = 0,
-            LastSequence = 0,
-            SenderId = caller.Id,
-            SenderKind = caller.Kind,
-            Format = request.Format,
-            Data = request.Data?.Clone(),
-            ReplyToId = request.ReplyToId,
-            ClientMessageId = request.ClientMessageId,
-            Status = MessageStatus.Streaming,
-            CreatedAt = core.Now,
-        };
+        var draft = NewMessage(caller, conversation, string.Empty, request.Format, [], request.Data, request.ReplyToId, request.ClientMessageId, MessageStatus.Streaming);
         var started = await AppendAsync(caller, draft, chainDepth, cancellationToken).ConfigureAwait(false);
         if (!string.Equals(started.Id, draft.Id, StringComparison.Ordinal))
         {

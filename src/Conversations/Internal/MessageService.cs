@@ -26,24 +26,7 @@ internal sealed partial class MessageService(EngineCore core, EventPipeline pipe
 
         var conversation = await PrepareNewMessageAsync(caller, conversationId, request.Format, request.Data, request.ClientMessageId, request.ReplyToId, cancellationToken).ConfigureAwait(false);
 
-        var draft = new Message
-        {
-            Id = core.NewId(),
-            RoomId = conversation.RoomId,
-            ConversationId = conversationId,
-            Sequence = 0,
-            LastSequence = 0,
-            SenderId = caller.Id,
-            SenderKind = caller.Kind,
-            Text = text,
-            Format = request.Format,
-            Attachments = request.Attachments ?? [],
-            Data = request.Data?.Clone(),
-            ReplyToId = request.ReplyToId,
-            ClientMessageId = request.ClientMessageId,
-            Status = MessageStatus.Complete,
-            CreatedAt = core.Now,
-        };
+        var draft = NewMessage(caller, conversation, text, request.Format, request.Attachments ?? [], request.Data, request.ReplyToId, request.ClientMessageId, MessageStatus.Complete);
         return await AppendAsync(caller, draft, chainDepth, cancellationToken).ConfigureAwait(false);
     }
 
@@ -135,6 +118,35 @@ internal sealed partial class MessageService(EngineCore core, EventPipeline pipe
             IsTyping = isTyping,
         }).ConfigureAwait(false);
     }
+
+    /// <summary>A message about to be appended: the store assigns its sequences.</summary>
+    private Message NewMessage(
+        Account caller,
+        Conversation conversation,
+        string text,
+        MessageFormat format,
+        IReadOnlyList<Attachment> attachments,
+        System.Text.Json.JsonElement? data,
+        string? replyToId,
+        string? clientMessageId,
+        MessageStatus status) => new()
+    {
+        Id = core.NewId(),
+        RoomId = conversation.RoomId,
+        ConversationId = conversation.Id,
+        Sequence = 0,
+        LastSequence = 0,
+        SenderId = caller.Id,
+        SenderKind = caller.Kind,
+        Text = text,
+        Format = format,
+        Attachments = attachments,
+        Data = data?.Clone(),
+        ReplyToId = replyToId,
+        ClientMessageId = clientMessageId,
+        Status = status,
+        CreatedAt = core.Now,
+    };
 
     /// <summary>The checks a new message (posted or streamed) passes before it is stored; returns its conversation.</summary>
     private async Task<Conversation> PrepareNewMessageAsync(
