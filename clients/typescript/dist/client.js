@@ -200,48 +200,48 @@ export class ConversationsClient {
     }
     // ---------------------------------------------------------------- rooms and participants
     /** Creates a standard room; the caller joins as owner unless listed. Not repeated after a lost connection. */
-    createRoom(room = {}, options) {
+    async createRoom(room = {}, options) {
         return this.command("rooms.create", { name: room.name, participants: room.participants }, { ...options, retryable: false });
     }
     /** Returns the direct room of a participant set (the caller included), creating it on first use. */
-    directRoom(participants, options) {
+    async directRoom(participants, options) {
         return this.command("rooms.direct", { participants }, options);
     }
     /** Gets a room. */
-    getRoom(roomId, options) {
+    async getRoom(roomId, options) {
         return this.command("rooms.get", { roomId: requireId(roomId, "roomId") }, options);
     }
     /** Lists the rooms the caller participates in. */
-    listRooms(options) {
+    async listRooms(options) {
         return this.command("rooms.list", {}, options);
     }
     /** Adds a participant to a room. Not repeated after a lost connection. */
-    addParticipant(roomId, participant, options) {
+    async addParticipant(roomId, participant, options) {
         return this.command("participants.add", { roomId: requireId(roomId, "roomId"), participant }, { ...options, retryable: false });
     }
     /** Changes a participant's role, auto-respond flag or display name. */
-    updateParticipant(roomId, accountId, update, options) {
+    async updateParticipant(roomId, accountId, update, options) {
         return this.command("participants.update", { roomId: requireId(roomId, "roomId"), accountId: requireId(accountId, "accountId"), update }, options);
     }
     /** Removes a participant (or leaves, with the caller's own id). Not repeated after a lost connection. */
-    removeParticipant(roomId, accountId, options) {
+    async removeParticipant(roomId, accountId, options) {
         return this.command("participants.remove", { roomId: requireId(roomId, "roomId"), accountId: requireId(accountId, "accountId") }, { ...options, retryable: false });
     }
     /** Lists a room's participants. */
-    listParticipants(roomId, options) {
+    async listParticipants(roomId, options) {
         return this.command("participants.list", { roomId: requireId(roomId, "roomId") }, options);
     }
     // ---------------------------------------------------------------- conversations and messages
     /** Creates a conversation in a room. Not repeated after a lost connection. */
-    createConversation(roomId, title, options) {
+    async createConversation(roomId, title, options) {
         return this.command("conversations.create", { roomId: requireId(roomId, "roomId"), title }, { ...options, retryable: false });
     }
     /** Gets a conversation, with its latest sequence. */
-    getConversation(conversationId, options) {
+    async getConversation(conversationId, options) {
         return this.command("conversations.get", { conversationId: requireId(conversationId, "conversationId") }, options);
     }
     /** Lists a room's conversations. */
-    listConversations(roomId, options) {
+    async listConversations(roomId, options) {
         return this.command("conversations.list", { roomId: requireId(roomId, "roomId") }, options);
     }
     /**
@@ -251,7 +251,7 @@ export class ConversationsClient {
      * @throws ConversationsError with the server's code when refused; `limit_exceeded` when the offline queue is full;
      *   `unavailable` when the client closes first or `timeoutMs` passes.
      */
-    post(conversationId, message, options = {}) {
+    async post(conversationId, message, options = {}) {
         const frame = {
             conversationId: requireId(conversationId, "conversationId"),
             text: message.text,
@@ -264,35 +264,35 @@ export class ConversationsClient {
         return this.command("messages.post", frame, { signal: options.signal, timeoutMs: options.timeoutMs ?? 0, post: true });
     }
     /** Posts plain text; see {@link post}. */
-    postText(conversationId, text, options) {
+    async postText(conversationId, text, options) {
         return this.post(conversationId, { text }, options);
     }
     /** Edits a message. Not repeated after a lost connection. */
-    edit(conversationId, messageId, changes, options) {
+    async edit(conversationId, messageId, changes, options) {
         return this.command("messages.edit", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId"), ...changes }, { ...options, retryable: false });
     }
     /** Deletes a message. Not repeated after a lost connection. */
-    delete(conversationId, messageId, options) {
+    async delete(conversationId, messageId, options) {
         return this.command("messages.delete", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId") }, { ...options, retryable: false });
     }
     /** Reads a page of history, in ascending sequence order (the latest `limit` messages when neither `before` nor `after` is given). */
-    history(conversationId, query = {}, options) {
+    async history(conversationId, query = {}, options) {
         return this.command("messages.history", { conversationId: requireId(conversationId, "conversationId"), before: query.before, after: query.after, limit: query.limit }, options);
     }
     /** Says that the caller started (or stopped) typing. Sent only while connected: fails with `unavailable` otherwise. */
-    setTyping(conversationId, isTyping = true, options) {
+    async setTyping(conversationId, isTyping = true, options) {
         return this.command("typing", { conversationId: requireId(conversationId, "conversationId"), isTyping }, { ...options, onlineOnly: true });
     }
     /** Moves the caller's read marker forward to `sequence` (never back). */
-    markRead(conversationId, sequence, options) {
+    async markRead(conversationId, sequence, options) {
         return this.command("read", { conversationId: requireId(conversationId, "conversationId"), sequence }, options);
     }
     /** Lists a conversation's read markers. */
-    readMarkers(conversationId, options) {
+    async readMarkers(conversationId, options) {
         return this.command("read_markers.list", { conversationId: requireId(conversationId, "conversationId") }, options);
     }
     /** Asks the server to answer; resolves when it did. */
-    ping(options) {
+    async ping(options) {
         return this.command("ping", {}, { ...options, onlineOnly: true });
     }
     /**
@@ -521,7 +521,12 @@ export class ConversationsClient {
                     const code = event?.code;
                     fail(failure ?? new ConversationsError(ErrorCodes.unavailable, code === 1006 || code === undefined ? "Could not connect to the server." : `The server closed the connection during the handshake (${code}${event?.reason ? " " + event.reason : ""}).`));
                 };
+                let live;
                 socket.onmessage = (event) => {
+                    if (live) {
+                        live.backlog.push(event.data);
+                        return;
+                    }
                     if (settled)
                         return;
                     const lines = typeof event.data === "string" ? event.data.split("\n").filter((l) => l.length > 0) : [];
@@ -539,7 +544,8 @@ export class ConversationsClient {
                     settled = true;
                     this.#welcome = welcome;
                     const rest = lines.slice(1);
-                    resolve({ socket, serial, backlog: rest.length > 0 ? rest.join("\n") : null });
+                    live = { socket, serial, backlog: rest.length > 0 ? [rest.join("\n")] : [] };
+                    resolve(live);
                 };
             });
         }
@@ -578,10 +584,13 @@ export class ConversationsClient {
         if (resumed) {
             this.#events.emit("reconnected", this.#welcome);
         }
-        if (live.backlog !== null) {
-            const backlog = live.backlog;
-            live.backlog = null;
-            this.#receive(live, backlog);
+        const backlog = live.backlog.splice(0);
+        for (const data of backlog) {
+            this.#receive(live, data);
+        }
+        if (this.#live === live && socket.readyState !== OPEN) {
+            // It closed between the welcome and now, before our close handler was wired.
+            this.#lost(live, new ConversationsError(ErrorCodes.unavailable, "The connection closed right after it opened."));
         }
     }
     async #resubscribe(subscription) {

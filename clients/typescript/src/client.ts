@@ -146,8 +146,8 @@ interface PendingCommand {
 interface Live {
   socket: WebSocketLike;
   serial: number;
-  /** Frames that came in the same message as the welcome, handled once the connection is adopted. */
-  backlog: string | null;
+  /** Messages that came with or after the welcome before the connection was adopted; handled on adoption. */
+  backlog: unknown[];
 }
 
 const OPEN = 1;
@@ -350,59 +350,59 @@ export class ConversationsClient implements SubscriptionHost {
   // ---------------------------------------------------------------- rooms and participants
 
   /** Creates a standard room; the caller joins as owner unless listed. Not repeated after a lost connection. */
-  createRoom(room: { name?: string; participants?: ParticipantSpec[] } = {}, options?: CallOptions): Promise<Room> {
+  async createRoom(room: { name?: string; participants?: ParticipantSpec[] } = {}, options?: CallOptions): Promise<Room> {
     return this.command<Room>("rooms.create", { name: room.name, participants: room.participants }, { ...options, retryable: false });
   }
 
   /** Returns the direct room of a participant set (the caller included), creating it on first use. */
-  directRoom(participants: ParticipantSpec[], options?: CallOptions): Promise<Room> {
+  async directRoom(participants: ParticipantSpec[], options?: CallOptions): Promise<Room> {
     return this.command<Room>("rooms.direct", { participants }, options);
   }
 
   /** Gets a room. */
-  getRoom(roomId: string, options?: CallOptions): Promise<Room> {
+  async getRoom(roomId: string, options?: CallOptions): Promise<Room> {
     return this.command<Room>("rooms.get", { roomId: requireId(roomId, "roomId") }, options);
   }
 
   /** Lists the rooms the caller participates in. */
-  listRooms(options?: CallOptions): Promise<Room[]> {
+  async listRooms(options?: CallOptions): Promise<Room[]> {
     return this.command<Room[]>("rooms.list", {}, options);
   }
 
   /** Adds a participant to a room. Not repeated after a lost connection. */
-  addParticipant(roomId: string, participant: ParticipantSpec, options?: CallOptions): Promise<Participant> {
+  async addParticipant(roomId: string, participant: ParticipantSpec, options?: CallOptions): Promise<Participant> {
     return this.command<Participant>("participants.add", { roomId: requireId(roomId, "roomId"), participant }, { ...options, retryable: false });
   }
 
   /** Changes a participant's role, auto-respond flag or display name. */
-  updateParticipant(roomId: string, accountId: string, update: ParticipantUpdate, options?: CallOptions): Promise<Participant> {
+  async updateParticipant(roomId: string, accountId: string, update: ParticipantUpdate, options?: CallOptions): Promise<Participant> {
     return this.command<Participant>("participants.update", { roomId: requireId(roomId, "roomId"), accountId: requireId(accountId, "accountId"), update }, options);
   }
 
   /** Removes a participant (or leaves, with the caller's own id). Not repeated after a lost connection. */
-  removeParticipant(roomId: string, accountId: string, options?: CallOptions): Promise<void> {
+  async removeParticipant(roomId: string, accountId: string, options?: CallOptions): Promise<void> {
     return this.command<void>("participants.remove", { roomId: requireId(roomId, "roomId"), accountId: requireId(accountId, "accountId") }, { ...options, retryable: false });
   }
 
   /** Lists a room's participants. */
-  listParticipants(roomId: string, options?: CallOptions): Promise<Participant[]> {
+  async listParticipants(roomId: string, options?: CallOptions): Promise<Participant[]> {
     return this.command<Participant[]>("participants.list", { roomId: requireId(roomId, "roomId") }, options);
   }
 
   // ---------------------------------------------------------------- conversations and messages
 
   /** Creates a conversation in a room. Not repeated after a lost connection. */
-  createConversation(roomId: string, title?: string, options?: CallOptions): Promise<Conversation> {
+  async createConversation(roomId: string, title?: string, options?: CallOptions): Promise<Conversation> {
     return this.command<Conversation>("conversations.create", { roomId: requireId(roomId, "roomId"), title }, { ...options, retryable: false });
   }
 
   /** Gets a conversation, with its latest sequence. */
-  getConversation(conversationId: string, options?: CallOptions): Promise<Conversation> {
+  async getConversation(conversationId: string, options?: CallOptions): Promise<Conversation> {
     return this.command<Conversation>("conversations.get", { conversationId: requireId(conversationId, "conversationId") }, options);
   }
 
   /** Lists a room's conversations. */
-  listConversations(roomId: string, options?: CallOptions): Promise<Conversation[]> {
+  async listConversations(roomId: string, options?: CallOptions): Promise<Conversation[]> {
     return this.command<Conversation[]>("conversations.list", { roomId: requireId(roomId, "roomId") }, options);
   }
 
@@ -413,7 +413,7 @@ export class ConversationsClient implements SubscriptionHost {
    * @throws ConversationsError with the server's code when refused; `limit_exceeded` when the offline queue is full;
    *   `unavailable` when the client closes first or `timeoutMs` passes.
    */
-  post(conversationId: string, message: PostMessage, options: PostOptions = {}): Promise<Message> {
+  async post(conversationId: string, message: PostMessage, options: PostOptions = {}): Promise<Message> {
     const frame = {
       conversationId: requireId(conversationId, "conversationId"),
       text: message.text,
@@ -427,42 +427,42 @@ export class ConversationsClient implements SubscriptionHost {
   }
 
   /** Posts plain text; see {@link post}. */
-  postText(conversationId: string, text: string, options?: PostOptions): Promise<Message> {
+  async postText(conversationId: string, text: string, options?: PostOptions): Promise<Message> {
     return this.post(conversationId, { text }, options);
   }
 
   /** Edits a message. Not repeated after a lost connection. */
-  edit(conversationId: string, messageId: string, changes: EditMessage, options?: CallOptions): Promise<Message> {
+  async edit(conversationId: string, messageId: string, changes: EditMessage, options?: CallOptions): Promise<Message> {
     return this.command<Message>("messages.edit", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId"), ...changes }, { ...options, retryable: false });
   }
 
   /** Deletes a message. Not repeated after a lost connection. */
-  delete(conversationId: string, messageId: string, options?: CallOptions): Promise<Message> {
+  async delete(conversationId: string, messageId: string, options?: CallOptions): Promise<Message> {
     return this.command<Message>("messages.delete", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId") }, { ...options, retryable: false });
   }
 
   /** Reads a page of history, in ascending sequence order (the latest `limit` messages when neither `before` nor `after` is given). */
-  history(conversationId: string, query: HistoryQuery = {}, options?: CallOptions): Promise<MessagePage> {
+  async history(conversationId: string, query: HistoryQuery = {}, options?: CallOptions): Promise<MessagePage> {
     return this.command<MessagePage>("messages.history", { conversationId: requireId(conversationId, "conversationId"), before: query.before, after: query.after, limit: query.limit }, options);
   }
 
   /** Says that the caller started (or stopped) typing. Sent only while connected: fails with `unavailable` otherwise. */
-  setTyping(conversationId: string, isTyping = true, options?: CallOptions): Promise<void> {
+  async setTyping(conversationId: string, isTyping = true, options?: CallOptions): Promise<void> {
     return this.command<void>("typing", { conversationId: requireId(conversationId, "conversationId"), isTyping }, { ...options, onlineOnly: true });
   }
 
   /** Moves the caller's read marker forward to `sequence` (never back). */
-  markRead(conversationId: string, sequence: number, options?: CallOptions): Promise<ReadMarker> {
+  async markRead(conversationId: string, sequence: number, options?: CallOptions): Promise<ReadMarker> {
     return this.command<ReadMarker>("read", { conversationId: requireId(conversationId, "conversationId"), sequence }, options);
   }
 
   /** Lists a conversation's read markers. */
-  readMarkers(conversationId: string, options?: CallOptions): Promise<ReadMarker[]> {
+  async readMarkers(conversationId: string, options?: CallOptions): Promise<ReadMarker[]> {
     return this.command<ReadMarker[]>("read_markers.list", { conversationId: requireId(conversationId, "conversationId") }, options);
   }
 
   /** Asks the server to answer; resolves when it did. */
-  ping(options?: CallOptions): Promise<void> {
+  async ping(options?: CallOptions): Promise<void> {
     return this.command<void>("ping", {}, { ...options, onlineOnly: true });
   }
 
@@ -692,7 +692,12 @@ export class ConversationsClient implements SubscriptionHost {
           fail(failure ?? new ConversationsError(ErrorCodes.unavailable,
             code === 1006 || code === undefined ? "Could not connect to the server." : `The server closed the connection during the handshake (${code}${event?.reason ? " " + event.reason : ""}).`));
         };
+        let live: Live | undefined;
         socket.onmessage = (event) => {
+          if (live) {
+            live.backlog.push(event.data);
+            return;
+          }
           if (settled) return;
           const lines = typeof event.data === "string" ? event.data.split("\n").filter((l) => l.length > 0) : [];
           let welcome: unknown;
@@ -708,7 +713,8 @@ export class ConversationsClient implements SubscriptionHost {
           settled = true;
           this.#welcome = welcome as unknown as WelcomeFrame;
           const rest = lines.slice(1);
-          resolve({ socket, serial, backlog: rest.length > 0 ? rest.join("\n") : null });
+          live = { socket, serial, backlog: rest.length > 0 ? [rest.join("\n")] : [] };
+          resolve(live);
         };
       });
     } finally {
@@ -748,10 +754,13 @@ export class ConversationsClient implements SubscriptionHost {
     if (resumed) {
       this.#events.emit("reconnected", this.#welcome!);
     }
-    if (live.backlog !== null) {
-      const backlog = live.backlog;
-      live.backlog = null;
-      this.#receive(live, backlog);
+    const backlog = live.backlog.splice(0);
+    for (const data of backlog) {
+      this.#receive(live, data);
+    }
+    if (this.#live === live && socket.readyState !== OPEN) {
+      // It closed between the welcome and now, before our close handler was wired.
+      this.#lost(live, new ConversationsError(ErrorCodes.unavailable, "The connection closed right after it opened."));
     }
   }
 
