@@ -24,6 +24,8 @@ export interface WidgetOptions {
     agentName?: string;
     /** The panel's title. Default `Chat`. */
     title?: string;
+    /** The visitor's name as the agent sees it. Default `Guest`. */
+    visitorName?: string;
     /** A first line shown above the conversation (not stored). */
     greeting?: string;
     /**
@@ -75,7 +77,7 @@ export interface WidgetHandle {
 export declare function mountWidget(options: WidgetOptions): WidgetHandle;
 /**
  * Mounts a widget configured by a `<script>` element's data attributes: `data-endpoint` (default: the script's origin),
- * `data-agent-id`, `data-agent-name`, `data-title`, `data-greeting`, `data-token-url`, `data-accent-color`,
+ * `data-agent-id`, `data-agent-name`, `data-title`, `data-greeting`, `data-visitor-name`, `data-token-url`, `data-accent-color`,
  * `data-accent-text-color`, `data-background-color`, `data-text-color`, `data-bubble-color`, `data-position`, `data-open`.
  */
 export declare function mountFromScript(script: HTMLScriptElement): WidgetHandle;

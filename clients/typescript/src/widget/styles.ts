@@ -12,8 +12,13 @@ export const widgetStyles = `
   z-index: 2147483000;
   bottom: 20px;
   right: 20px;
+}
+/* Fonts and colours are set on the widget's own elements: the page's rules may match the host element, never these. */
+.launcher, .panel {
   font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   color: var(--cw-text);
+  text-align: left;
+  letter-spacing: normal;
 }
 :host([data-position="left"]) { right: auto; left: 20px; }
 * { box-sizing: border-box; }

@@ -29,6 +29,8 @@ export interface WidgetOptions {
   agentName?: string;
   /** The panel's title. Default `Chat`. */
   title?: string;
+  /** The visitor's name as the agent sees it. Default `Guest`. */
+  visitorName?: string;
   /** A first line shown above the conversation (not stored). */
   greeting?: string;
   /**
@@ -90,7 +92,7 @@ export function mountWidget(options: WidgetOptions): WidgetHandle {
 
 /**
  * Mounts a widget configured by a `<script>` element's data attributes: `data-endpoint` (default: the script's origin),
- * `data-agent-id`, `data-agent-name`, `data-title`, `data-greeting`, `data-token-url`, `data-accent-color`,
+ * `data-agent-id`, `data-agent-name`, `data-title`, `data-greeting`, `data-visitor-name`, `data-token-url`, `data-accent-color`,
  * `data-accent-text-color`, `data-background-color`, `data-text-color`, `data-bubble-color`, `data-position`, `data-open`.
  */
 export function mountFromScript(script: HTMLScriptElement): WidgetHandle {
@@ -117,6 +119,7 @@ export function mountFromScript(script: HTMLScriptElement): WidgetHandle {
   if (d.agentName) options.agentName = d.agentName;
   if (d.title) options.title = d.title;
   if (d.greeting) options.greeting = d.greeting;
+  if (d.visitorName) options.visitorName = d.visitorName;
   if (d.tokenUrl) options.tokenUrl = new URL(d.tokenUrl, endpoint).toString();
   return mountWidget(options);
 }
@@ -142,6 +145,7 @@ class ChatWidget {
   #view: ConversationView | null = null;
   #starting: Promise<void> | null = null;
   #destroyed = false;
+  #failing = false;
   #stop = new AbortController();
 
   constructor(options: WidgetOptions) {
@@ -291,9 +295,18 @@ class ChatWidget {
     client.on("state", (state) => this.#setState(state));
     this.#setState("connecting");
     const signal = this.#stop.signal;
-    const welcome = await client.connect({ retry: true, signal });
+    let welcome;
+    try {
+      welcome = await client.connect({ signal });
+    } catch (e) {
+      if (signal.aborted) throw e;
+      // Say so at once, then keep trying in the background (the host may be restarting, or the network away).
+      this.#showProblem(e);
+      welcome = await client.connect({ retry: true, signal });
+      this.#hideProblem();
+    }
     const room = await client.directRoom([
-      { accountId: welcome.accountId, kind: welcome.accountKind },
+      { accountId: welcome.accountId, kind: welcome.accountKind, displayName: o.visitorName ?? "Guest" },
       { accountId: o.agentId, kind: "agent", autoRespond: true, displayName: o.agentName ?? o.title ?? o.agentId },
     ], { signal });
     const conversations = await client.listConversations(room.id, { signal });
@@ -368,6 +381,7 @@ class ChatWidget {
   }
 
   #setState(state: ConnectionState | "error"): void {
+    if (this.#failing && state !== "open") state = "error"; // keep saying it failed until it works
     this.#host.dataset.state = state;
     this.#els.status.textContent = state === "open" ? "Online" : state === "reconnecting" ? "Reconnecting…" : state === "connecting" ? "Connecting…" : state === "error" ? "Offline" : "";
     this.#els.send.disabled = !this.#view;
@@ -381,10 +395,14 @@ class ChatWidget {
     const message = ConversationsError.is(error) ? error.message : "The chat could not start.";
     this.#els.problem.textContent = message;
     this.#els.problem.hidden = false;
-    if (!this.#view) this.#setState("error");
+    if (!this.#view) {
+      this.#failing = true;
+      this.#setState("error");
+    }
   }
 
   #hideProblem(): void {
+    this.#failing = false;
     this.#els.problem.hidden = true;
     this.#els.problem.textContent = "";
   }
