@@ -233,8 +233,6 @@ export declare class ConversationsClient implements SubscriptionHost {
     command<T>(type: string, args: Record<string, unknown>, options?: CallOptions & {
         retryable?: boolean;
         timeoutMs?: number;
-        onlineOnly?: boolean;
-        post?: boolean;
     }): Promise<T>;
     /** @internal Ends a subscription on the server (used by {@link Subscription.close}). */
     unsubscribe(subscription: Subscription<never>): Promise<void>;

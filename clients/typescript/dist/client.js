@@ -201,48 +201,48 @@ export class ConversationsClient {
     // ---------------------------------------------------------------- rooms and participants
     /** Creates a standard room; the caller joins as owner unless listed. Not repeated after a lost connection. */
     async createRoom(room = {}, options) {
-        return this.command("rooms.create", { name: room.name, participants: room.participants }, { ...options, retryable: false });
+        return this.#request("rooms.create", { name: room.name, participants: room.participants }, { ...options, retryable: false });
     }
     /** Returns the direct room of a participant set (the caller included), creating it on first use. */
     async directRoom(participants, options) {
-        return this.command("rooms.direct", { participants }, options);
+        return this.#request("rooms.direct", { participants }, options);
     }
     /** Gets a room. */
     async getRoom(roomId, options) {
-        return this.command("rooms.get", { roomId: requireId(roomId, "roomId") }, options);
+        return this.#request("rooms.get", { roomId: requireId(roomId, "roomId") }, options);
     }
     /** Lists the rooms the caller participates in. */
     async listRooms(options) {
-        return this.command("rooms.list", {}, options);
+        return this.#request("rooms.list", {}, options);
     }
     /** Adds a participant to a room. Not repeated after a lost connection. */
     async addParticipant(roomId, participant, options) {
-        return this.command("participants.add", { roomId: requireId(roomId, "roomId"), participant }, { ...options, retryable: false });
+        return this.#request("participants.add", { roomId: requireId(roomId, "roomId"), participant }, { ...options, retryable: false });
     }
     /** Changes a participant's role, auto-respond flag or display name. */
     async updateParticipant(roomId, accountId, update, options) {
-        return this.command("participants.update", { roomId: requireId(roomId, "roomId"), accountId: requireId(accountId, "accountId"), update }, options);
+        return this.#request("participants.update", { roomId: requireId(roomId, "roomId"), accountId: requireId(accountId, "accountId"), update }, options);
     }
     /** Removes a participant (or leaves, with the caller's own id). Not repeated after a lost connection. */
     async removeParticipant(roomId, accountId, options) {
-        return this.command("participants.remove", { roomId: requireId(roomId, "roomId"), accountId: requireId(accountId, "accountId") }, { ...options, retryable: false });
+        return this.#request("participants.remove", { roomId: requireId(roomId, "roomId"), accountId: requireId(accountId, "accountId") }, { ...options, retryable: false });
     }
     /** Lists a room's participants. */
     async listParticipants(roomId, options) {
-        return this.command("participants.list", { roomId: requireId(roomId, "roomId") }, options);
+        return this.#request("participants.list", { roomId: requireId(roomId, "roomId") }, options);
     }
     // ---------------------------------------------------------------- conversations and messages
     /** Creates a conversation in a room. Not repeated after a lost connection. */
     async createConversation(roomId, title, options) {
-        return this.command("conversations.create", { roomId: requireId(roomId, "roomId"), title }, { ...options, retryable: false });
+        return this.#request("conversations.create", { roomId: requireId(roomId, "roomId"), title }, { ...options, retryable: false });
     }
     /** Gets a conversation, with its latest sequence. */
     async getConversation(conversationId, options) {
-        return this.command("conversations.get", { conversationId: requireId(conversationId, "conversationId") }, options);
+        return this.#request("conversations.get", { conversationId: requireId(conversationId, "conversationId") }, options);
     }
     /** Lists a room's conversations. */
     async listConversations(roomId, options) {
-        return this.command("conversations.list", { roomId: requireId(roomId, "roomId") }, options);
+        return this.#request("conversations.list", { roomId: requireId(roomId, "roomId") }, options);
     }
     /**
      * Posts a message. The client generates a client message id unless one is given, so the post is safe to send again:
@@ -261,7 +261,7 @@ export class ConversationsClient {
             replyToId: message.replyToId,
             clientMessageId: message.clientMessageId ?? newClientMessageId(),
         };
-        return this.command("messages.post", frame, { signal: options.signal, timeoutMs: options.timeoutMs ?? 0, post: true });
+        return this.#request("messages.post", frame, { signal: options.signal, timeoutMs: options.timeoutMs ?? 0, post: true });
     }
     /** Posts plain text; see {@link post}. */
     async postText(conversationId, text, options) {
@@ -269,31 +269,31 @@ export class ConversationsClient {
     }
     /** Edits a message. Not repeated after a lost connection. */
     async edit(conversationId, messageId, changes, options) {
-        return this.command("messages.edit", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId"), ...changes }, { ...options, retryable: false });
+        return this.#request("messages.edit", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId"), ...changes }, { ...options, retryable: false });
     }
     /** Deletes a message. Not repeated after a lost connection. */
     async delete(conversationId, messageId, options) {
-        return this.command("messages.delete", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId") }, { ...options, retryable: false });
+        return this.#request("messages.delete", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId") }, { ...options, retryable: false });
     }
     /** Reads a page of history, in ascending sequence order (the latest `limit` messages when neither `before` nor `after` is given). */
     async history(conversationId, query = {}, options) {
-        return this.command("messages.history", { conversationId: requireId(conversationId, "conversationId"), before: query.before, after: query.after, limit: query.limit }, options);
+        return this.#request("messages.history", { conversationId: requireId(conversationId, "conversationId"), before: query.before, after: query.after, limit: query.limit }, options);
     }
     /** Says that the caller started (or stopped) typing. Sent only while connected: fails with `unavailable` otherwise. */
     async setTyping(conversationId, isTyping = true, options) {
-        return this.command("typing", { conversationId: requireId(conversationId, "conversationId"), isTyping }, { ...options, onlineOnly: true });
+        return this.#request("typing", { conversationId: requireId(conversationId, "conversationId"), isTyping }, { ...options, onlineOnly: true });
     }
     /** Moves the caller's read marker forward to `sequence` (never back). */
     async markRead(conversationId, sequence, options) {
-        return this.command("read", { conversationId: requireId(conversationId, "conversationId"), sequence }, options);
+        return this.#request("read", { conversationId: requireId(conversationId, "conversationId"), sequence }, options);
     }
     /** Lists a conversation's read markers. */
     async readMarkers(conversationId, options) {
-        return this.command("read_markers.list", { conversationId: requireId(conversationId, "conversationId") }, options);
+        return this.#request("read_markers.list", { conversationId: requireId(conversationId, "conversationId") }, options);
     }
     /** Asks the server to answer; resolves when it did. */
     async ping(options) {
-        return this.command("ping", {}, { ...options, onlineOnly: true });
+        return this.#request("ping", {}, { ...options, onlineOnly: true });
     }
     /**
      * Streams a message: begins it, sends each chunk (subscribers see `conversation.message_delta` events), and completes it.
@@ -303,7 +303,7 @@ export class ConversationsClient {
      * @returns The completed message.
      */
     async stream(conversationId, chunks, begin = {}, options = {}) {
-        const started = await this.command("stream.begin", {
+        const started = await this.#request("stream.begin", {
             conversationId: requireId(conversationId, "conversationId"),
             format: begin.format,
             data: begin.data,
@@ -314,7 +314,7 @@ export class ConversationsClient {
             for await (const chunk of chunks) {
                 throwIfAborted(options.signal);
                 if (chunk) {
-                    await this.command("stream.append", { messageId: started.id, delta: chunk }, { ...options, retryable: false });
+                    await this.#request("stream.append", { messageId: started.id, delta: chunk }, { ...options, retryable: false });
                 }
             }
             throwIfAborted(options.signal);
@@ -322,7 +322,7 @@ export class ConversationsClient {
         catch (e) {
             if (this.#state === "open") {
                 try {
-                    await this.command("stream.fail", { messageId: started.id }, { retryable: false });
+                    await this.#request("stream.fail", { messageId: started.id }, { retryable: false });
                 }
                 catch {
                     // The stream may already be closed; the original failure matters more.
@@ -330,7 +330,7 @@ export class ConversationsClient {
             }
             throw e;
         }
-        return this.command("stream.complete", { messageId: started.id }, { retryable: false });
+        return this.#request("stream.complete", { messageId: started.id }, { retryable: false });
     }
     /**
      * Follows a conversation: every log change after `afterSequence`, then live events, in order. After a reconnect the client
@@ -366,6 +366,9 @@ export class ConversationsClient {
      *   `timeoutMs` (0 for none) overrides `requestTimeoutMs`.
      */
     command(type, args, options = {}) {
+        return this.#request(type, args, { signal: options.signal, retryable: options.retryable, timeoutMs: options.timeoutMs });
+    }
+    #request(type, args, options = {}) {
         if (this.#state === "closed") {
             return Promise.reject(new ConversationsError(ErrorCodes.unavailable, "The client is closed.", { command: type }));
         }
@@ -432,10 +435,10 @@ export class ConversationsClient {
         }
         try {
             if (s instanceof ConversationSubscription) {
-                await this.command("unsubscribe", { conversationId: s.conversationId }, { onlineOnly: true });
+                await this.#request("unsubscribe", { conversationId: s.conversationId }, { onlineOnly: true });
             }
             else {
-                await this.command("rooms.unsubscribe", { roomId: s.roomId }, { onlineOnly: true });
+                await this.#request("rooms.unsubscribe", { roomId: s.roomId }, { onlineOnly: true });
             }
         }
         catch (e) {
@@ -449,7 +452,7 @@ export class ConversationsClient {
         }
         this.#subscriptions.set(subscription.key, subscription);
         try {
-            const result = await this.command(type, args, { signal });
+            const result = await this.#request(type, args, { signal });
             acknowledge(result);
         }
         catch (e) {
@@ -596,11 +599,11 @@ export class ConversationsClient {
     async #resubscribe(subscription) {
         try {
             if (subscription instanceof ConversationSubscription) {
-                const conversation = await this.command("subscribe", { conversationId: subscription.conversationId, afterSequence: subscription.lastSequence });
+                const conversation = await this.#request("subscribe", { conversationId: subscription.conversationId, afterSequence: subscription.lastSequence });
                 subscription.acknowledge(conversation);
             }
             else {
-                subscription.acknowledge(await this.command("rooms.subscribe", { roomId: subscription.roomId }));
+                subscription.acknowledge(await this.#request("rooms.subscribe", { roomId: subscription.roomId }));
             }
         }
         catch (e) {
@@ -825,7 +828,7 @@ export class ConversationsClient {
             if (!live || this.#pinging || this.#state !== "open" || Date.now() - this.#lastReceived < this.#heartbeatInterval)
                 return;
             this.#pinging = true;
-            this.command("ping", {}, { onlineOnly: true, timeoutMs: Math.min(this.#requestTimeout, 10_000) })
+            this.#request("ping", {}, { onlineOnly: true, timeoutMs: Math.min(this.#requestTimeout, 10_000) })
                 .catch((e) => {
                 if (this.#live === live && ConversationsError.is(e, ErrorCodes.unavailable)) {
                     this.#logger?.warn?.("The server did not answer a ping; reconnecting.");

@@ -351,59 +351,59 @@ export class ConversationsClient implements SubscriptionHost {
 
   /** Creates a standard room; the caller joins as owner unless listed. Not repeated after a lost connection. */
   async createRoom(room: { name?: string; participants?: ParticipantSpec[] } = {}, options?: CallOptions): Promise<Room> {
-    return this.command<Room>("rooms.create", { name: room.name, participants: room.participants }, { ...options, retryable: false });
+    return this.#request<Room>("rooms.create", { name: room.name, participants: room.participants }, { ...options, retryable: false });
   }
 
   /** Returns the direct room of a participant set (the caller included), creating it on first use. */
   async directRoom(participants: ParticipantSpec[], options?: CallOptions): Promise<Room> {
-    return this.command<Room>("rooms.direct", { participants }, options);
+    return this.#request<Room>("rooms.direct", { participants }, options);
   }
 
   /** Gets a room. */
   async getRoom(roomId: string, options?: CallOptions): Promise<Room> {
-    return this.command<Room>("rooms.get", { roomId: requireId(roomId, "roomId") }, options);
+    return this.#request<Room>("rooms.get", { roomId: requireId(roomId, "roomId") }, options);
   }
 
   /** Lists the rooms the caller participates in. */
   async listRooms(options?: CallOptions): Promise<Room[]> {
-    return this.command<Room[]>("rooms.list", {}, options);
+    return this.#request<Room[]>("rooms.list", {}, options);
   }
 
   /** Adds a participant to a room. Not repeated after a lost connection. */
   async addParticipant(roomId: string, participant: ParticipantSpec, options?: CallOptions): Promise<Participant> {
-    return this.command<Participant>("participants.add", { roomId: requireId(roomId, "roomId"), participant }, { ...options, retryable: false });
+    return this.#request<Participant>("participants.add", { roomId: requireId(roomId, "roomId"), participant }, { ...options, retryable: false });
   }
 
   /** Changes a participant's role, auto-respond flag or display name. */
   async updateParticipant(roomId: string, accountId: string, update: ParticipantUpdate, options?: CallOptions): Promise<Participant> {
-    return this.command<Participant>("participants.update", { roomId: requireId(roomId, "roomId"), accountId: requireId(accountId, "accountId"), update }, options);
+    return this.#request<Participant>("participants.update", { roomId: requireId(roomId, "roomId"), accountId: requireId(accountId, "accountId"), update }, options);
   }
 
   /** Removes a participant (or leaves, with the caller's own id). Not repeated after a lost connection. */
   async removeParticipant(roomId: string, accountId: string, options?: CallOptions): Promise<void> {
-    return this.command<void>("participants.remove", { roomId: requireId(roomId, "roomId"), accountId: requireId(accountId, "accountId") }, { ...options, retryable: false });
+    return this.#request<void>("participants.remove", { roomId: requireId(roomId, "roomId"), accountId: requireId(accountId, "accountId") }, { ...options, retryable: false });
   }
 
   /** Lists a room's participants. */
   async listParticipants(roomId: string, options?: CallOptions): Promise<Participant[]> {
-    return this.command<Participant[]>("participants.list", { roomId: requireId(roomId, "roomId") }, options);
+    return this.#request<Participant[]>("participants.list", { roomId: requireId(roomId, "roomId") }, options);
   }
 
   // ---------------------------------------------------------------- conversations and messages
 
   /** Creates a conversation in a room. Not repeated after a lost connection. */
   async createConversation(roomId: string, title?: string, options?: CallOptions): Promise<Conversation> {
-    return this.command<Conversation>("conversations.create", { roomId: requireId(roomId, "roomId"), title }, { ...options, retryable: false });
+    return this.#request<Conversation>("conversations.create", { roomId: requireId(roomId, "roomId"), title }, { ...options, retryable: false });
   }
 
   /** Gets a conversation, with its latest sequence. */
   async getConversation(conversationId: string, options?: CallOptions): Promise<Conversation> {
-    return this.command<Conversation>("conversations.get", { conversationId: requireId(conversationId, "conversationId") }, options);
+    return this.#request<Conversation>("conversations.get", { conversationId: requireId(conversationId, "conversationId") }, options);
   }
 
   /** Lists a room's conversations. */
   async listConversations(roomId: string, options?: CallOptions): Promise<Conversation[]> {
-    return this.command<Conversation[]>("conversations.list", { roomId: requireId(roomId, "roomId") }, options);
+    return this.#request<Conversation[]>("conversations.list", { roomId: requireId(roomId, "roomId") }, options);
   }
 
   /**
@@ -423,7 +423,7 @@ export class ConversationsClient implements SubscriptionHost {
       replyToId: message.replyToId,
       clientMessageId: message.clientMessageId ?? newClientMessageId(),
     };
-    return this.command<Message>("messages.post", frame, { signal: options.signal, timeoutMs: options.timeoutMs ?? 0, post: true });
+    return this.#request<Message>("messages.post", frame, { signal: options.signal, timeoutMs: options.timeoutMs ?? 0, post: true });
   }
 
   /** Posts plain text; see {@link post}. */
@@ -433,37 +433,37 @@ export class ConversationsClient implements SubscriptionHost {
 
   /** Edits a message. Not repeated after a lost connection. */
   async edit(conversationId: string, messageId: string, changes: EditMessage, options?: CallOptions): Promise<Message> {
-    return this.command<Message>("messages.edit", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId"), ...changes }, { ...options, retryable: false });
+    return this.#request<Message>("messages.edit", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId"), ...changes }, { ...options, retryable: false });
   }
 
   /** Deletes a message. Not repeated after a lost connection. */
   async delete(conversationId: string, messageId: string, options?: CallOptions): Promise<Message> {
-    return this.command<Message>("messages.delete", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId") }, { ...options, retryable: false });
+    return this.#request<Message>("messages.delete", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId") }, { ...options, retryable: false });
   }
 
   /** Reads a page of history, in ascending sequence order (the latest `limit` messages when neither `before` nor `after` is given). */
   async history(conversationId: string, query: HistoryQuery = {}, options?: CallOptions): Promise<MessagePage> {
-    return this.command<MessagePage>("messages.history", { conversationId: requireId(conversationId, "conversationId"), before: query.before, after: query.after, limit: query.limit }, options);
+    return this.#request<MessagePage>("messages.history", { conversationId: requireId(conversationId, "conversationId"), before: query.before, after: query.after, limit: query.limit }, options);
   }
 
   /** Says that the caller started (or stopped) typing. Sent only while connected: fails with `unavailable` otherwise. */
   async setTyping(conversationId: string, isTyping = true, options?: CallOptions): Promise<void> {
-    return this.command<void>("typing", { conversationId: requireId(conversationId, "conversationId"), isTyping }, { ...options, onlineOnly: true });
+    return this.#request<void>("typing", { conversationId: requireId(conversationId, "conversationId"), isTyping }, { ...options, onlineOnly: true });
   }
 
   /** Moves the caller's read marker forward to `sequence` (never back). */
   async markRead(conversationId: string, sequence: number, options?: CallOptions): Promise<ReadMarker> {
-    return this.command<ReadMarker>("read", { conversationId: requireId(conversationId, "conversationId"), sequence }, options);
+    return this.#request<ReadMarker>("read", { conversationId: requireId(conversationId, "conversationId"), sequence }, options);
   }
 
   /** Lists a conversation's read markers. */
   async readMarkers(conversationId: string, options?: CallOptions): Promise<ReadMarker[]> {
-    return this.command<ReadMarker[]>("read_markers.list", { conversationId: requireId(conversationId, "conversationId") }, options);
+    return this.#request<ReadMarker[]>("read_markers.list", { conversationId: requireId(conversationId, "conversationId") }, options);
   }
 
   /** Asks the server to answer; resolves when it did. */
   async ping(options?: CallOptions): Promise<void> {
-    return this.command<void>("ping", {}, { ...options, onlineOnly: true });
+    return this.#request<void>("ping", {}, { ...options, onlineOnly: true });
   }
 
   /**
@@ -474,7 +474,7 @@ export class ConversationsClient implements SubscriptionHost {
    * @returns The completed message.
    */
   async stream(conversationId: string, chunks: AsyncIterable<string> | Iterable<string>, begin: BeginStream = {}, options: CallOptions = {}): Promise<Message> {
-    const started = await this.command<Message>("stream.begin", {
+    const started = await this.#request<Message>("stream.begin", {
       conversationId: requireId(conversationId, "conversationId"),
       format: begin.format,
       data: begin.data,
@@ -485,21 +485,21 @@ export class ConversationsClient implements SubscriptionHost {
       for await (const chunk of chunks) {
         throwIfAborted(options.signal);
         if (chunk) {
-          await this.command<void>("stream.append", { messageId: started.id, delta: chunk }, { ...options, retryable: false });
+          await this.#request<void>("stream.append", { messageId: started.id, delta: chunk }, { ...options, retryable: false });
         }
       }
       throwIfAborted(options.signal);
     } catch (e) {
       if (this.#state === "open") {
         try {
-          await this.command<Message>("stream.fail", { messageId: started.id }, { retryable: false });
+          await this.#request<Message>("stream.fail", { messageId: started.id }, { retryable: false });
         } catch {
           // The stream may already be closed; the original failure matters more.
         }
       }
       throw e;
     }
-    return this.command<Message>("stream.complete", { messageId: started.id }, { retryable: false });
+    return this.#request<Message>("stream.complete", { messageId: started.id }, { retryable: false });
   }
 
   /**
@@ -537,7 +537,11 @@ export class ConversationsClient implements SubscriptionHost {
    * @param options - `retryable: false` for commands that must not be sent twice (default true);
    *   `timeoutMs` (0 for none) overrides `requestTimeoutMs`.
    */
-  command<T>(type: string, args: Record<string, unknown>, options: CallOptions & { retryable?: boolean; timeoutMs?: number; onlineOnly?: boolean; post?: boolean } = {}): Promise<T> {
+  command<T>(type: string, args: Record<string, unknown>, options: CallOptions & { retryable?: boolean; timeoutMs?: number } = {}): Promise<T> {
+    return this.#request<T>(type, args, { signal: options.signal, retryable: options.retryable, timeoutMs: options.timeoutMs });
+  }
+
+  #request<T>(type: string, args: Record<string, unknown>, options: CallOptions & { retryable?: boolean; timeoutMs?: number; onlineOnly?: boolean; post?: boolean } = {}): Promise<T> {
     if (this.#state === "closed") {
       return Promise.reject(new ConversationsError(ErrorCodes.unavailable, "The client is closed.", { command: type }));
     }
@@ -604,9 +608,9 @@ export class ConversationsClient implements SubscriptionHost {
     }
     try {
       if (s instanceof ConversationSubscription) {
-        await this.command<void>("unsubscribe", { conversationId: s.conversationId }, { onlineOnly: true });
+        await this.#request<void>("unsubscribe", { conversationId: s.conversationId }, { onlineOnly: true });
       } else {
-        await this.command<void>("rooms.unsubscribe", { roomId: s.roomId }, { onlineOnly: true });
+        await this.#request<void>("rooms.unsubscribe", { roomId: s.roomId }, { onlineOnly: true });
       }
     } catch (e) {
       this.#logger?.debug?.("Unsubscribe failed; the subscription is closed on this side anyway.", e);
@@ -621,7 +625,7 @@ export class ConversationsClient implements SubscriptionHost {
     }
     this.#subscriptions.set(subscription.key, subscription);
     try {
-      const result = await this.command<unknown>(type, args, { signal });
+      const result = await this.#request<unknown>(type, args, { signal });
       acknowledge(result);
     } catch (e) {
       if (this.#subscriptions.get(subscription.key) === subscription) {
@@ -767,10 +771,10 @@ export class ConversationsClient implements SubscriptionHost {
   async #resubscribe(subscription: ConversationSubscription | RoomSubscription): Promise<void> {
     try {
       if (subscription instanceof ConversationSubscription) {
-        const conversation = await this.command<Conversation>("subscribe", { conversationId: subscription.conversationId, afterSequence: subscription.lastSequence });
+        const conversation = await this.#request<Conversation>("subscribe", { conversationId: subscription.conversationId, afterSequence: subscription.lastSequence });
         subscription.acknowledge(conversation);
       } else {
-        subscription.acknowledge(await this.command<Room>("rooms.subscribe", { roomId: subscription.roomId }));
+        subscription.acknowledge(await this.#request<Room>("rooms.subscribe", { roomId: subscription.roomId }));
       }
     } catch (e) {
       if (this.#state === "closed" || this.#subscriptions.get(subscription.key) !== subscription) {
@@ -982,7 +986,7 @@ export class ConversationsClient implements SubscriptionHost {
       const live = this.#live;
       if (!live || this.#pinging || this.#state !== "open" || Date.now() - this.#lastReceived < this.#heartbeatInterval) return;
       this.#pinging = true;
-      this.command<void>("ping", {}, { onlineOnly: true, timeoutMs: Math.min(this.#requestTimeout, 10_000) })
+      this.#request<void>("ping", {}, { onlineOnly: true, timeoutMs: Math.min(this.#requestTimeout, 10_000) })
         .catch((e) => {
           if (this.#live === live && ConversationsError.is(e, ErrorCodes.unavailable)) {
             this.#logger?.warn?.("The server did not answer a ping; reconnecting.");

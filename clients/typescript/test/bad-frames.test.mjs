@@ -2,33 +2,12 @@
 // not allow. The client must skip them, report them, and keep working.
 import { test, describe, after } from "node:test";
 import assert from "node:assert/strict";
-import WebSocket, { WebSocketServer } from "ws";
+import WebSocket from "ws";
 import { ConversationsClient, ConversationsError, ExponentialBackoff } from "../dist/index.js";
+import { fakeServer, closeFakeServers } from "./helpers/fake-server.mjs";
 import { Collector, once, stateIs, within } from "./helpers/host.mjs";
 
-const welcome = JSON.stringify({ type: "welcome", protocol: "conversations.v1.json", accountId: "alice", accountKind: "user", maxMessageBytes: 262144 });
-const servers = [];
-
-/** A server that greets (unless told not to) and hands each connection and its frames to `onConnection`. */
-async function fakeServer(onConnection, { greet = true } = {}) {
-  const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: (protocols) => (protocols.has("conversations.v1.json") ? "conversations.v1.json" : false) });
-  await new Promise((r) => wss.once("listening", r));
-  servers.push(wss);
-  wss.on("connection", (socket) => {
-    const frames = new Collector();
-    socket.on("message", (data) => frames.push(JSON.parse(data.toString())));
-    if (greet) socket.send(welcome);
-    onConnection(socket, frames);
-  });
-  return { wss, url: `ws://127.0.0.1:${wss.address().port}/conversations` };
-}
-
-after(async () => {
-  for (const wss of servers) {
-    for (const c of wss.clients) c.terminate();
-    await new Promise((r) => wss.close(r));
-  }
-});
+after(closeFakeServers);
 
 const logEvent = (sequence, conversationId = "c1") => ({
   type: "event",
