@@ -192,7 +192,11 @@ class ChatWidget {
         this.#els.launcher.setAttribute("aria-expanded", "true");
         this.#host.dataset.open = "true";
         this.#els.text.focus();
-        this.#starting ??= this.#start().catch((e) => this.#showProblem(e));
+        this.#view?.markRead();
+        this.#starting ??= this.#start().catch((e) => {
+            this.#showProblem(e);
+            this.#starting = null; // opening again tries again
+        });
         this.#scrollToEnd();
     }
     #close() {
@@ -209,6 +213,17 @@ class ChatWidget {
         this.#host.remove();
     }
     async #start() {
+        try {
+            await this.#connectAndOpen();
+        }
+        catch (e) {
+            const client = this.#client;
+            this.#client = null;
+            await client?.close();
+            throw e;
+        }
+    }
+    async #connectAndOpen() {
         const o = this.#options;
         const tokens = o.accessToken ?? (o.tokenUrl ? visitorTokens(o.tokenUrl) : undefined);
         const url = new URL(o.path ?? "/conversations", o.endpoint);
@@ -289,7 +304,7 @@ class ChatWidget {
         note.textContent = item.status === "pending" ? (this.#client?.state === "open" ? "Sending…" : "Waiting for connection…")
             : item.status === "unsent" ? "Not sent" + (item.error ? `: ${item.error.message}` : "")
                 : item.status === "failed" ? "The reply was interrupted." : "";
-        if (item.status === "complete" || item.status === "streaming")
+        if (!this.#els.panel.hidden && !document.hidden && (item.status === "complete" || item.status === "streaming"))
             this.#view?.markRead();
         this.#scrollToEnd();
     }

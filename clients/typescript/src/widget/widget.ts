@@ -267,7 +267,11 @@ class ChatWidget {
     this.#els.launcher.setAttribute("aria-expanded", "true");
     this.#host.dataset.open = "true";
     this.#els.text.focus();
-    this.#starting ??= this.#start().catch((e) => this.#showProblem(e));
+    this.#view?.markRead();
+    this.#starting ??= this.#start().catch((e) => {
+      this.#showProblem(e);
+      this.#starting = null; // opening again tries again
+    });
     this.#scrollToEnd();
   }
 
@@ -287,6 +291,17 @@ class ChatWidget {
   }
 
   async #start(): Promise<void> {
+    try {
+      await this.#connectAndOpen();
+    } catch (e) {
+      const client = this.#client;
+      this.#client = null;
+      await client?.close();
+      throw e;
+    }
+  }
+
+  async #connectAndOpen(): Promise<void> {
     const o = this.#options;
     const tokens = o.accessToken ?? (o.tokenUrl ? visitorTokens(o.tokenUrl) : undefined);
     const url = new URL(o.path ?? "/conversations", o.endpoint);
@@ -363,7 +378,7 @@ class ChatWidget {
     note.textContent = item.status === "pending" ? (this.#client?.state === "open" ? "Sending…" : "Waiting for connection…")
       : item.status === "unsent" ? "Not sent" + (item.error ? `: ${item.error.message}` : "")
         : item.status === "failed" ? "The reply was interrupted." : "";
-    if (item.status === "complete" || item.status === "streaming") this.#view?.markRead();
+    if (!this.#els.panel.hidden && !document.hidden && (item.status === "complete" || item.status === "streaming")) this.#view?.markRead();
     this.#scrollToEnd();
   }
 
