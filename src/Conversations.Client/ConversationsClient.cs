@@ -468,14 +468,14 @@ public sealed partial class ConversationsClient : IAsyncDisposable
         });
     }
 
-    private async Task ResubscribeAsync(ClientSubscription subscription)
+    private async Task ResubscribeAsync(ClientSubscription subscription, CancellationToken cancellationToken = default)
     {
         var frame = subscription.ConversationId is { } conversationId
             ? new ClientFrame { Type = CommandTypes.Subscribe, ConversationId = conversationId, AfterSequence = subscription.LastSequence }
             : new ClientFrame { Type = CommandTypes.RoomsSubscribe, RoomId = subscription.RoomId };
         try
         {
-            await RequestAsync(frame, retryable: true, CancellationToken.None).ConfigureAwait(false);
+            await RequestAsync(frame, retryable: true, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
