@@ -9,8 +9,10 @@ namespace Conversations.Client.Internal;
 /// </summary>
 /// <remarks>
 /// Overflow policy: when the buffer is full the subscription drops everything until its reader has emptied the buffer;
-/// the reader then resubscribes from <see cref="LastSequence"/> and the server replays the gap from its store. The
-/// receive loop never waits for a reader.
+/// the reader then resubscribes from <see cref="LastSequence"/> and the server replays the gap from its store. Events
+/// are dropped until that resubscription is acknowledged (the ack is handled on the receive loop, before any later
+/// frame), so nothing the old server subscription still sends can skip ahead of the replay. The receive loop never waits
+/// for a reader.
 /// </remarks>
 internal sealed class ClientSubscription(string key, string? conversationId, string? roomId, long afterSequence, int capacity)
 {
@@ -22,6 +24,7 @@ internal sealed class ClientSubscription(string key, string? conversationId, str
     });
 
     private long _lastSequence = afterSequence;
+    private int _dropping;
     private int _overflowed;
 
     public string Key { get; } = key;
@@ -37,12 +40,14 @@ internal sealed class ClientSubscription(string key, string? conversationId, str
     /// <summary>Gets a value indicating whether events were dropped since the last resubscription.</summary>
     public bool Overflowed => Volatile.Read(ref _overflowed) == 1;
 
+    private bool Dropping => Volatile.Read(ref _dropping) == 1;
+
     public ChannelReader<ConversationEvent> Reader => _events.Reader;
 
     /// <summary>Called by the receive loop only; never waits.</summary>
     public void Deliver(ConversationEvent e)
     {
-        if (Overflowed)
+        if (Dropping)
         {
             return;
         }
@@ -55,6 +60,7 @@ internal sealed class ClientSubscription(string key, string? conversationId, str
         if (!_events.Writer.TryWrite(e))
         {
             // The reader is too far behind: drop from here on; it resubscribes from the last sequence it was given.
+            Volatile.Write(ref _dropping, 1);
             Volatile.Write(ref _overflowed, 1);
             return;
         }
@@ -65,8 +71,17 @@ internal sealed class ClientSubscription(string key, string? conversationId, str
         }
     }
 
-    /// <summary>Clears the overflow mark when the reader resubscribes.</summary>
+    /// <summary>Called by the reader when it resubscribes after an overflow.</summary>
     public void Rearm() => Volatile.Write(ref _overflowed, 0);
+
+    /// <summary>Called on the receive loop when a resubscription is acknowledged: what follows is the replay.</summary>
+    public void Resubscribed()
+    {
+        if (!Overflowed)
+        {
+            Volatile.Write(ref _dropping, 0);
+        }
+    }
 
     public void Complete(Exception? error = null) => _events.Writer.TryComplete(error);
 }
