@@ -24,6 +24,18 @@ public static class ConversationsDiagnostics
     /// <summary>Counter of times a subscriber fell behind and re-read the log from the store.</summary>
     public const string SubscriberCatchUps = "conversations.subscribers.catch_ups";
 
+    /// <summary>Counter of completed uploads.</summary>
+    public const string AssetsUploaded = "conversations.assets.uploaded";
+
+    /// <summary>Counter of the bytes of completed uploads.</summary>
+    public const string AssetBytesUploaded = "conversations.assets.uploaded_bytes";
+
+    /// <summary>Counter of asset download links handed out.</summary>
+    public const string AssetLinksIssued = "conversations.assets.links_issued";
+
+    /// <summary>Counter of lapsed reservations and deleted assets whose bytes and records the sweeper removed.</summary>
+    public const string AssetsSwept = "conversations.assets.swept";
+
     internal static ActivitySource ActivitySource { get; } = new(ActivitySourceName);
 
     internal static Meter Meter { get; } = new(MeterName);

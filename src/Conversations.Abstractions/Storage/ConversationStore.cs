@@ -23,7 +23,7 @@ namespace Conversations.Storage;
 /// from the rules above. Core members are abstract; members added in later versions will be virtual.
 /// </para>
 /// </remarks>
-public abstract class ConversationStore
+public abstract partial class ConversationStore
 {
     /// <summary>Prepares the store (creates or upgrades its schema). Called once at start-up; must be idempotent.</summary>
     /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests.</param>

@@ -8,7 +8,7 @@ namespace Conversations;
 /// Use it for tests, demos and hosts that keep history elsewhere.
 /// </summary>
 /// <remarks>Thread-safe. All operations complete synchronously under one lock; each is a few dictionary operations.</remarks>
-public sealed class InMemoryConversationStore : ConversationStore
+public sealed partial class InMemoryConversationStore : ConversationStore
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _timeProvider;
