@@ -97,7 +97,7 @@ public sealed class SqliteConversationStoreTests : IDisposable
         }
 
         using var connection = RawConnection();
-        Scalar(connection, "PRAGMA user_version").Should().Be(1L);
+        Scalar(connection, "PRAGMA user_version").Should().Be(2L);
         Scalar(connection, "PRAGMA application_id").Should().Be(0x436F6E76L);
         Scalar(connection, "PRAGMA journal_mode").Should().Be("wal");
     }

@@ -14,13 +14,13 @@ public sealed class Attachment
     /// Gets the identifier of the <see cref="Asset"/>. Empty only for an attachment stored before assets existed,
     /// whose content cannot be reached.
     /// </summary>
-    public string AssetId { get; init; } = string.Empty;
+    public string AssetId { get => field ?? string.Empty; init; }
 
     /// <summary>Gets the file name shown to people, as the asset had it when the message was posted.</summary>
-    public string Name { get; init; } = string.Empty;
+    public string Name { get => field ?? string.Empty; init; }
 
     /// <summary>Gets the media type, such as <c>image/png</c>.</summary>
-    public string MediaType { get; init; } = string.Empty;
+    public string MediaType { get => field ?? string.Empty; init; }
 
     /// <summary>Gets the size in bytes.</summary>
     public long Size { get; init; }
