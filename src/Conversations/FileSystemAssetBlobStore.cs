@@ -212,9 +212,15 @@ public sealed partial class FileSystemAssetBlobStore : AssetBlobStore
         return File.Exists(path) ? path : null;
     }
 
-    /// <summary>Lets the endpoint say where it serves the bytes, unless <see cref="FileSystemAssetOptions.BaseUrl"/> was set.</summary>
-    internal void ServeAt(string baseUrl)
+    /// <summary>
+    /// Sets where the bytes are served, unless <see cref="FileSystemAssetOptions.BaseUrl"/> was set. <c>MapConversations</c>
+    /// calls it with <c>{prefix}/blobs</c>.
+    /// </summary>
+    /// <param name="baseUrl">The URL path or absolute URL.</param>
+    /// <exception cref="ArgumentException"><paramref name="baseUrl"/> is null, empty or white space.</exception>
+    public void ServeAt(string baseUrl)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(baseUrl);
         if (!_baseUrlFixed)
         {
             _baseUrl = baseUrl.TrimEnd('/');

@@ -106,15 +106,4 @@ public readonly struct AssetScope : IEquatable<AssetScope>
 
     /// <inheritdoc />
     public override string ToString() => (Kind == AssetScopeKind.Room ? RoomPrefix : AccountPrefix) + Id;
-
-    /// <summary>Writes a scope as its text form.</summary>
-    internal sealed class AssetScopeJsonConverter : JsonConverter<AssetScope>
-    {
-        public override AssetScope Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            reader.TokenType == JsonTokenType.String && TryParse(reader.GetString(), out var scope)
-                ? scope
-                : throw new JsonException("An asset scope is a string \"room:{roomId}\" or \"account:{accountId}\".");
-
-        public override void Write(Utf8JsonWriter writer, AssetScope value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
-    }
 }
