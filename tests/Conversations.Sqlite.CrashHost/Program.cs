@@ -2,9 +2,17 @@
 // message streaming, then posts continuously from several posters and prints each acknowledged post:
 //   ACK <poster> <index> <messageId> <sequence>
 // Usage: CrashHost <db path> <start index of poster 0> <start index of poster 1> ...
+//        CrashHost upload <db path> <assets folder>   (see UploadCrash)
 using Conversations;
+using Conversations.Sqlite.CrashHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+
+if (args is ["upload", var uploadDb, var uploadFolder])
+{
+    await UploadCrash.RunAsync(uploadDb, uploadFolder);
+    return;
+}
 
 var path = args[0];
 var starts = args.Skip(1).Select(long.Parse).ToArray();
