@@ -208,6 +208,9 @@ internal sealed class AssetBenchmarkConfig : ManualConfig
     public AssetBenchmarkConfig()
     {
         AddJob(Job.ShortRun);
+
+        // On a busy two-core machine the generated project can take longer to build than the default two minutes.
+        WithBuildTimeout(TimeSpan.FromMinutes(10));
         AddColumn(
             new ResultColumn("MB/s", "Mebibytes moved per second (upload and download rows)", Throughput),
             new ResultColumn("Links/s", "Download links handed out per second", LinksPerSecond));

@@ -133,6 +133,7 @@ async function openRoom(room) {
   if (state.room && state.room.id !== room.id) guard(socket.send("rooms.unsubscribe", { roomId: state.room.id }));
   state.room = room;
   state.conversation = null;
+  if (typeof assetsUi !== "undefined") assetsUi.onRoomChanged();
   document.body.classList.add("in-room");
   $("empty").hidden = true;
   $("room").hidden = false;
@@ -312,6 +313,7 @@ function setBody(entry) {
   const body = entry.el.querySelector(".body");
   body.textContent = entry.message.deletedAt ? "This message was deleted." : entry.text;
   if (entry.message.status === "streaming") body.insertAdjacentHTML("beforeend", `<span class="caret"></span>`);
+  if (typeof assetsUi !== "undefined") assetsUi.renderAttachments(entry);
 }
 
 // ---------- sending ----------
@@ -319,7 +321,7 @@ function newId() {
   return (crypto.randomUUID && window.isSecureContext) ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2);
 }
 
-async function send(text) {
+async function send(text, attachments = []) {
   const cid = state.conversation.id;
   const clientMessageId = newId();
   const el = messageElement();
@@ -331,14 +333,14 @@ async function send(text) {
   el.querySelector(".body").textContent = text;
   $("message-list").append(el);
   scrollToEnd();
-  const p = { text, clientMessageId, el };
+  const p = { text, attachments, clientMessageId, el };
   state.pending.set(clientMessageId, p);
   await sendPost(cid, p);
 }
 
 async function sendPost(cid, p) {
   try {
-    const m = await socket.send("messages.post", { conversationId: cid, text: p.text, clientMessageId: p.clientMessageId });
+    const m = await socket.send("messages.post", { conversationId: cid, text: p.text, attachments: p.attachments, clientMessageId: p.clientMessageId });
     if (state.pending.has(p.clientMessageId) && state.conversation && state.conversation.id === cid) {
       // The ack came before the event: place the message now; the event will be recognised by its sequence.
       state.pending.delete(p.clientMessageId);
@@ -509,9 +511,13 @@ function stickToEnd(force) { if (force || nearEnd()) scrollToEnd(); }
 $("composer").addEventListener("submit", (e) => {
   e.preventDefault();
   const text = $("text").value.trim();
-  if (!text || !state.conversation) return;
+  const withFiles = typeof assetsUi !== "undefined" && assetsUi.hasPending();
+  if ((!text && !withFiles) || !state.conversation) return;
   $("text").value = "";
-  guard(send(text));
+  guard((async () => {
+    const attachments = withFiles ? await assetsUi.takeAttachments() : [];
+    if (text || attachments.length) await send(text, attachments);
+  })());
 });
 $("text").addEventListener("keydown", (e) => {
   if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); $("composer").requestSubmit(); } else typingNow();
