@@ -237,7 +237,7 @@ const assetsUi = (() => {
     li.className = "folder-row";
     const b = document.createElement("button");
     b.className = "link";
-    b.textContent = "📁 " + f.name;
+    b.textContent = f.name;
     b.onclick = () => { folder = f.path; guard(listFolder()); };
     li.append(b);
     return li;

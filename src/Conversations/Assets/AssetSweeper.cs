@@ -1,5 +1,4 @@
 using Conversations.Internal;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,14 +10,12 @@ namespace Conversations;
 /// <see cref="AssetOptions.SweepInterval"/> while the host runs; <see cref="SweepAsync"/> runs one batch on demand.
 /// </summary>
 /// <remarks>Thread-safe. Several hosts may sweep the same store: each removal is conditional.</remarks>
-public sealed class AssetSweeper : IHostedService, IAsyncDisposable
+public sealed class AssetSweeper
 {
     private readonly EngineCore _core;
     private readonly AssetService _service;
     private readonly AssetOptions _options;
     private readonly ILogger<AssetSweeper> _logger;
-    private readonly CancellationTokenSource _stopping = new();
-    private Task? _loop;
 
     internal AssetSweeper(EngineCore core, AssetService service, IOptions<AssetOptions> options, ILogger<AssetSweeper> logger)
     {
@@ -57,41 +54,17 @@ public sealed class AssetSweeper : IHostedService, IAsyncDisposable
         return removed;
     }
 
-    /// <inheritdoc />
-    Task IHostedService.StartAsync(CancellationToken cancellationToken)
+    /// <summary>Sweeps every <see cref="AssetOptions.SweepInterval"/> until <paramref name="stopping"/> is cancelled.</summary>
+    internal async Task RunAsync(CancellationToken stopping)
     {
-        _loop = Task.Run(RunAsync, CancellationToken.None);
-        return Task.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    async Task IHostedService.StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
-        {
-            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        _stopping.Dispose();
-    }
-
-    private async Task RunAsync()
-    {
-        var token = _stopping.Token;
-        while (!token.IsCancellationRequested)
+        while (!stopping.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(_options.SweepInterval, _core.Time, token).ConfigureAwait(false);
-                await SweepAsync(token).ConfigureAwait(false);
+                await Task.Delay(_options.SweepInterval, _core.Time, stopping).ConfigureAwait(false);
+                await SweepAsync(stopping).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 return;
             }

@@ -2,10 +2,26 @@ using Microsoft.Extensions.Hosting;
 
 namespace Conversations.Internal;
 
-/// <summary>Runs the registered <see cref="AssetSweeper"/> with the host.</summary>
-internal sealed class AssetSweeperHostedService(AssetSweeper sweeper) : IHostedService
+/// <summary>Runs the registered <see cref="AssetSweeper"/> in the background while the host runs.</summary>
+internal sealed class AssetSweeperHostedService(AssetSweeper sweeper) : IHostedService, IDisposable
 {
-    public Task StartAsync(CancellationToken cancellationToken) => ((IHostedService)sweeper).StartAsync(cancellationToken);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _loop;
 
-    public Task StopAsync(CancellationToken cancellationToken) => ((IHostedService)sweeper).StopAsync(cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(() => sweeper.RunAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
 }
