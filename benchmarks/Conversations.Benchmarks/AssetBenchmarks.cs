@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -57,6 +58,21 @@ public class AssetBenchmarks
         _app = builder.Build();
         _app.UseAuthentication();
         _app.MapConversations("/conversations");
+
+        // The raw HTTP limits: the same file sent and received by bare Kestrel endpoints, no checks, no hashing.
+        _app.MapGet("/raw-file", () => Results.File(_source, "application/octet-stream"));
+        _app.MapPut("/raw-file", async (HttpContext context) =>
+        {
+            var target = Path.Combine(_directory, "raw-put.bin");
+            await using (var destination = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            {
+                await context.Request.Body.CopyToAsync(destination, 128 * 1024);
+                destination.Flush(flushToDisk: true);
+            }
+
+            File.Delete(target);
+            return Results.Ok();
+        });
         _app.StartAsync().GetAwaiter().GetResult();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _http = new HttpClient { BaseAddress = new Uri(address) };
@@ -109,6 +125,18 @@ public class AssetBenchmarks
         await _assets.DeleteAsync(Alice, asset.Id);
     }
 
+    /// <summary>The raw HTTP limit of an upload: the same bytes PUT to a bare Kestrel endpoint that writes and flushes them.</summary>
+    [Benchmark]
+    [BenchmarkCategory("Upload")]
+    public async Task RawHttpPut()
+    {
+        await using var source = new FileStream(_source, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        using var content = new StreamContent(source, 128 * 1024);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var put = await _http.PutAsync("/raw-file", content);
+        put.EnsureSuccessStatusCode();
+    }
+
     /// <summary>The same over HTTP: begin, PUT to the presigned URL, complete, then delete.</summary>
     [Benchmark]
     [BenchmarkCategory("Upload")]
@@ -146,6 +174,17 @@ public class AssetBenchmarks
     {
         await using var read = await _assets.OpenReadAsync(Alice, _readyId);
         await read.CopyToAsync(Stream.Null, 128 * 1024);
+    }
+
+    /// <summary>The raw HTTP limit of a download: the same file from a bare Kestrel endpoint.</summary>
+    [Benchmark]
+    [BenchmarkCategory("Download")]
+    public async Task RawHttpGet()
+    {
+        using var response = await _http.GetAsync("/raw-file", HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync();
+        await body.CopyToAsync(Stream.Null, 128 * 1024);
     }
 
     /// <summary>The bytes of a signed URL over HTTP from the blob endpoint (signature check, safe headers, file).</summary>

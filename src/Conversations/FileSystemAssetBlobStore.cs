@@ -246,10 +246,13 @@ public sealed partial class FileSystemAssetBlobStore : AssetBlobStore
             var file = new FileStream(part, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
             await using (file.ConfigureAwait(false))
             {
+                // Two buffers: while one chunk is being written, the next is hashed and read.
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                var buffer = new byte[128 * 1024];
+                byte[][] buffers = [new byte[128 * 1024], new byte[128 * 1024]];
+                var pending = ValueTask.CompletedTask;
+                var current = 0;
                 int n;
-                while ((n = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                while ((n = await body.ReadAsync(buffers[current], cancellationToken).ConfigureAwait(false)) > 0)
                 {
                     if (written + n > size)
                     {
@@ -257,11 +260,14 @@ public sealed partial class FileSystemAssetBlobStore : AssetBlobStore
                         break;
                     }
 
-                    hash.AppendData(buffer, 0, n);
-                    await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                    await pending.ConfigureAwait(false);
+                    pending = file.WriteAsync(buffers[current].AsMemory(0, n), cancellationToken);
+                    hash.AppendData(buffers[current], 0, n);
                     written += n;
+                    current ^= 1;
                 }
 
+                await pending.ConfigureAwait(false);
                 if (tooLarge)
                 {
                     return BlobReceiveResult.TooLarge;
