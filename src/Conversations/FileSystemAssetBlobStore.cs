@@ -22,6 +22,7 @@ namespace Conversations;
 public sealed partial class FileSystemAssetBlobStore : AssetBlobStore
 {
     private const string DefaultBaseUrl = "/conversations/blobs";
+    private const long BackgroundFlushBytes = 2 * 1024 * 1024;
     private readonly string _root;
     private readonly TimeProvider _time;
     private readonly UrlSigner _signer;
@@ -246,10 +247,13 @@ public sealed partial class FileSystemAssetBlobStore : AssetBlobStore
             var file = new FileStream(part, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
             await using (file.ConfigureAwait(false))
             {
-                // Two buffers: while one chunk is being written, the next is hashed and read.
+                // Two buffers: while one chunk is being written, the next is hashed and read. Written bytes are flushed
+                // to disk in the background as they accumulate, so hashing overlaps the disk instead of preceding it.
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 byte[][] buffers = [new byte[128 * 1024], new byte[128 * 1024]];
                 var pending = ValueTask.CompletedTask;
+                var flushing = Task.CompletedTask;
+                long flushedUpTo = 0;
                 var current = 0;
                 int n;
                 while ((n = await body.ReadAsync(buffers[current], cancellationToken).ConfigureAwait(false)) > 0)
@@ -265,9 +269,17 @@ public sealed partial class FileSystemAssetBlobStore : AssetBlobStore
                     hash.AppendData(buffers[current], 0, n);
                     written += n;
                     current ^= 1;
+                    if (written - flushedUpTo >= BackgroundFlushBytes && flushing.IsCompleted)
+                    {
+                        await flushing.ConfigureAwait(false);
+                        flushedUpTo = written;
+                        var handle = file.SafeFileHandle;
+                        flushing = Task.Run(() => RandomAccess.FlushToDisk(handle), CancellationToken.None);
+                    }
                 }
 
                 await pending.ConfigureAwait(false);
+                await flushing.ConfigureAwait(false);
                 if (tooLarge)
                 {
                     return BlobReceiveResult.TooLarge;
