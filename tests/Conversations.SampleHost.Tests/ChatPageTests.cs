@@ -104,6 +104,34 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task A_message_sent_while_the_server_is_down_is_delivered_exactly_once_after_reconnect()
+    {
+        await using var server = await SampleHostServer.StartAsync();
+        var alice = await SignInAsync(server, "Alice");
+        await OpenDirectWithAssistantAsync(alice);
+        var conversationId = await alice.Locator("#room").GetAttributeAsync("data-conversation-id");
+
+        await server.StopAsync();
+        await alice.Locator("body[data-connection='reconnecting…']").WaitForAsync(new() { Timeout = Timeout });
+        await alice.FillAsync("#text", "typed while offline");
+        await alice.PressAsync("#text", "Enter");
+        var pending = alice.Locator(".msg.mine.pending", new() { HasText = "typed while offline" });
+        await Assertions.Expect(pending.Locator(".status")).ToHaveTextAsync("waiting for connection…", new() { Timeout = Timeout });
+        await ScreenshotAsync(alice, "offline-pending");
+
+        await server.RestartAsync();
+        await alice.Locator("body[data-connection=online]").WaitForAsync(new() { Timeout = Timeout });
+        await alice.Locator(".msg.mine:not(.pending) .body", new() { HasText = "typed while offline" }).WaitForAsync(new() { Timeout = Timeout });
+        await alice.Locator(".msg.agent[data-status=complete]").WaitForAsync(new() { Timeout = Timeout });
+
+        (await alice.Locator(".msg.mine", new() { HasText = "typed while offline" }).CountAsync()).Should().Be(1);
+        (await alice.Locator(".msg").CountAsync()).Should().Be(2, "the message and the agent's one answer to it");
+        var history = await server.Services.GetRequiredService<IMessageService>().GetHistoryAsync(Account.User("alice"), conversationId!, HistoryQuery.Latest(10));
+        history.Messages.Where(m => m.Text == "typed while offline").Should().ContainSingle("the post was resent after the reconnect and stored once");
+        history.Messages.Should().HaveCount(2);
+    }
+
+    [Fact]
     public async Task Older_history_loads_when_scrolling_up()
     {
         await using var server = await SampleHostServer.StartAsync();
@@ -124,6 +152,31 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         await page.Locator("#messages").EvaluateAsync("el => el.scrollTop = 0");
         await Assertions.Expect(page.Locator(".msg")).ToHaveCountAsync(45);
         (await page.Locator(".msg .body").First.InnerTextAsync()).Should().Be("Old message 1");
+    }
+
+    [Fact]
+    public async Task A_reload_while_the_agent_streams_shows_the_text_so_far_then_the_rest()
+    {
+        // Slow words, so the reply is still streaming when the page comes back.
+        await using var server = await SampleHostServer.StartAsync("--DemoAgent:WordDelay", "00:00:00.200");
+        var alice = await SignInAsync(server, "Alice");
+        await OpenDirectWithAssistantAsync(alice);
+        await SendAsync(alice, "help");
+        await alice.Locator(".msg.agent[data-status=streaming] .body").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex(@"\S+\s+\S+\s+\S+") }).WaitForAsync();
+
+        await alice.ReloadAsync();
+        await alice.Locator(".room-item", new() { HasText = "Assistant" }).ClickAsync();
+        var streaming = alice.Locator(".msg.agent[data-status=streaming] .body");
+        await streaming.Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex(@"\S") }).WaitForAsync();
+        var soFar = await streaming.InnerTextAsync();
+        await ScreenshotAsync(alice, "reload-mid-stream");
+
+        await alice.Locator(".msg.agent[data-status=complete]").WaitForAsync(new() { Timeout = 60_000 });
+        var complete = await alice.Locator(".msg.agent .body").InnerTextAsync();
+        soFar.Should().NotBeNullOrWhiteSpace("the reloaded page shows the text streamed before the reload at once");
+        complete.Should().StartWith(soFar.TrimEnd(), "the text so far and the deltas after it add up to the stored reply, with nothing missed or repeated");
+        complete.Length.Should().BeGreaterThan(soFar.Length);
+        (await alice.Locator(".msg.agent").CountAsync()).Should().Be(1);
     }
 
     private async Task<IPage> SignInAsync(SampleHostServer server, string name)

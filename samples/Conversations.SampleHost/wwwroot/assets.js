@@ -1,10 +1,11 @@
 // Conversations sample chat: files. Attach by picking, pasting or dragging; upload progress; image previews and file
 // cards in messages; a room "Files" panel that browses the room's library folders.
 // Uploads follow the protocol: assets.upload.begin → PUT the bytes to the presigned URL → assets.upload.complete.
-// Loaded after app.js; uses its socket, state and helpers.
-"use strict";
+// app.js creates it with its client (the TypeScript SDK), state and helpers, and calls the hooks it returns.
 
-const assetsUi = (() => {
+/** Creates the files UI and wires its controls; returns the hooks app.js calls. */
+export function createAssetsUi({ client, state, $, showError, guard }) {
+  const command = (type, args, retryable = true) => client.command(type, args, { retryable });
   const INLINE = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
   const tray = [];              // { id, file, status: "uploading" | "ready" | "failed", progress, asset, promise, el }
   let nextTrayId = 1;
@@ -38,9 +39,9 @@ const assetsUi = (() => {
   async function upload(file, scope, targetFolder, onProgress) {
     const mediaType = file.type || "application/octet-stream";
     const sha256 = await sha256Hex(file);
-    const ticket = await socket.send("assets.upload.begin", { scope, folder: targetFolder, name: file.name || "pasted", mediaType, size: file.size, sha256 });
+    const ticket = await command("assets.upload.begin", { scope, folder: targetFolder, name: file.name || "pasted", mediaType, size: file.size, sha256 }, false);
     await put(ticket.upload, file, onProgress);
-    return await socket.send("assets.upload.complete", { assetId: ticket.asset.id, sha256 });
+    return await command("assets.upload.complete", { assetId: ticket.asset.id, sha256 });
   }
 
   // ---------- the composer's tray ----------
@@ -130,17 +131,17 @@ const assetsUi = (() => {
     return `/conversations/assets/${encodeURIComponent(attachment.assetId)}?${via}`;
   }
 
-  function renderAttachments(entry) {
-    const m = entry.message;
-    const body = entry.el.querySelector(".body");
-    let box = entry.el.querySelector(".files");
-    if (box) box.remove();
-    if (m.deletedAt || !m.attachments || m.attachments.length === 0) return;
-    box = document.createElement("div");
+  /** Shows a message's attachments under its text: previews for safe images, cards for other files. */
+  function renderAttachments(el, message, text) {
+    const body = el.querySelector(".body");
+    el.querySelector(".files")?.remove();
+    body.hidden = false;
+    if (!message || message.deletedAt || !message.attachments || message.attachments.length === 0) return;
+    const box = document.createElement("div");
     box.className = "files";
-    for (const a of m.attachments) box.append(a.assetId ? attachmentElement(m, a) : unavailableCard(a));
+    for (const a of message.attachments) box.append(a.assetId ? attachmentElement(message, a) : unavailableCard(a));
     body.after(box);
-    if (!entry.text) body.hidden = true;
+    if (!text) body.hidden = true;
   }
 
   function attachmentElement(message, a) {
@@ -199,7 +200,7 @@ const assetsUi = (() => {
     renderCrumbs();
     let cursor;
     do {
-      const page = await socket.send("assets.list", { scope, folder, cursor, limit: 100 });
+      const page = await command("assets.list", { scope, folder, cursor, limit: 100 });
       for (const f of page.folders) list.append(folderRow(f));
       for (const a of page.assets) list.append(assetRow(a));
       cursor = page.nextCursor;
@@ -260,7 +261,7 @@ const assetsUi = (() => {
     del.textContent = "Delete";
     del.onclick = () => guard((async () => {
       if (!confirm(`Delete ${a.name}?`)) return;
-      await socket.send("assets.delete", { assetId: a.id });
+      await command("assets.delete", { assetId: a.id }, false);
       await listFolder();
     })());
     li.append(link, meta, " ", del);
@@ -270,7 +271,7 @@ const assetsUi = (() => {
   async function newFolder() {
     const name = prompt("Folder name");
     if (!name) return;
-    await socket.send("assets.folders.create", { scope: "room:" + state.room.id, path: (folder === "/" ? "" : folder) + "/" + name });
+    await command("assets.folders.create", { scope: "room:" + state.room.id, path: (folder === "/" ? "" : folder) + "/" + name });
     await listFolder();
   }
 
@@ -322,4 +323,4 @@ const assetsUi = (() => {
   $("files-input").onchange = (e) => { const files = [...e.target.files]; e.target.value = ""; guard(uploadHere(files)); };
 
   return { renderAttachments, takeAttachments, hasPending, upload, onRoomChanged: () => { $("files-panel").hidden = true; for (const item of [...tray]) removeFromTray(item); } };
-})();
+}

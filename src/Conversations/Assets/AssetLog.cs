@@ -23,8 +23,8 @@ internal static partial class Log
     public static partial void RemoveFailed(ILogger logger, Exception exception, string assetId);
 
     [LoggerMessage(46, LogLevel.Debug, "Asset sweep removed {Count} lapsed reservations and deleted assets.")]
-    public static partial void Swept(ILogger logger, int count);
+    public static partial void AssetsSwept(ILogger logger, int count);
 
     [LoggerMessage(47, LogLevel.Error, "The asset sweep failed.")]
-    public static partial void SweepFailed(ILogger logger, Exception exception);
+    public static partial void AssetSweepFailed(ILogger logger, Exception exception);
 }

@@ -48,7 +48,7 @@ public sealed class AssetSweeper
         if (removed > 0)
         {
             AssetMetrics.Swept(removed);
-            Log.Swept(_logger, removed);
+            Log.AssetsSwept(_logger, removed);
         }
 
         return removed;
@@ -70,7 +70,7 @@ public sealed class AssetSweeper
             }
             catch (Exception e)
             {
-                Log.SweepFailed(_logger, e);
+                Log.AssetSweepFailed(_logger, e);
             }
         }
     }
