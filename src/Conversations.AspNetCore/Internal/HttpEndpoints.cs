@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace Conversations.Internal;
 
 /// <summary>The HTTP API: the same reads and writes as the WebSocket commands, JSON in and out, problem details on error.</summary>
-internal sealed class HttpEndpoints(ConversationsEndpointOptions options, AccountResolver accounts, ServiceSet services, ILogger logger)
+internal sealed partial class HttpEndpoints(ConversationsEndpointOptions options, AccountResolver accounts, ServiceSet services, ILogger logger)
 {
     private static ProtocolJson Json => ProtocolJson.Default;
 
@@ -47,6 +47,7 @@ internal sealed class HttpEndpoints(ConversationsEndpointOptions options, Accoun
             return await s.Conversations.MarkReadAsync(a, Route(c, "conversationId"), body.Sequence ?? throw new InvalidArgumentException("The body needs \"sequence\"."), ct).ConfigureAwait(false);
         }, Json.ReadMarker));
         group.MapGet("/conversations/{conversationId}/read-markers", Handle((c, a, ct) => s.Conversations.GetReadMarkersAsync(a, Route(c, "conversationId"), ct), Json.IReadOnlyListReadMarker));
+        MapAssets(group);
     }
 
     public static Task WriteProblemAsync(HttpContext context, string code, string detail)
