@@ -13,7 +13,7 @@ public sealed class UploadCrashTests
     {
         using var database = new TempDatabase();
         var assetsFolder = Path.Combine(database.Directory, "assets");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
 
         string assetId;
         using (var process = StartHost(database.Path, assetsFolder))
