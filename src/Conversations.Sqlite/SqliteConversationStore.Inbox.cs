@@ -67,7 +67,21 @@ public sealed partial class SqliteConversationStore
         }, cancellationToken));
     }
 
+    /// <summary>Reads the inbox in one read transaction, so its three queries see one snapshot of the file.</summary>
     private static List<InboxRoomState> ReadInbox(Internal.SqliteSession s, string accountId, string? roomId)
+    {
+        s.Execute("BEGIN");
+        try
+        {
+            return ReadInboxSnapshot(s, accountId, roomId);
+        }
+        finally
+        {
+            s.Execute("COMMIT");
+        }
+    }
+
+    private static List<InboxRoomState> ReadInboxSnapshot(Internal.SqliteSession s, string accountId, string? roomId)
     {
         var rooms = new Dictionary<string, (Room Room, Participant Membership, List<(Conversation Conversation, long Read, long? LastPk, long Unread)> Conversations)>(StringComparer.Ordinal);
         var roomsCommand = s.Command(InboxRoomsSql);

@@ -55,4 +55,8 @@ internal sealed class ClientFrame
     public long? Sequence { get; set; }
 
     public string? Delta { get; set; }
+
+    public string? Cursor { get; set; }
+
+    public Dictionary<string, long>? Known { get; set; }
 }

@@ -42,6 +42,9 @@ internal sealed class SnakeCaseEnumConverter<TEnum> : JsonStringEnumConverter<TE
 [JsonSerializable(typeof(IReadOnlyList<ReadMarker>))]
 [JsonSerializable(typeof(ParticipantSpecDto))]
 [JsonSerializable(typeof(ParticipantUpdate))]
+[JsonSerializable(typeof(InboxEvent))]
+[JsonSerializable(typeof(InboxPage))]
+[JsonSerializable(typeof(InboxSubscribeResult))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext
 {
 }
