@@ -51,11 +51,12 @@ public sealed class ChatExperienceTests(BrowserFixture fixture) : IClassFixture<
         }
 
         await messages.PostAsync(Bob, conversation.Id, new PostMessageRequest { Text = "<b>plain text stays plain</b>" });
-        await messages.PostAsync(Bob, conversation.Id, new PostMessageRequest
+        var bytes = "notes"u8.ToArray();
+        var asset = await server.Services.GetRequiredService<IAssetService>().UploadAsync(Bob, new BeginUploadRequest
         {
-            Text = "see attached",
-            Attachments = [new Attachment { Name = "<img src=x onerror=\"window.__xss='file'\">.png", MediaType = "image/png", Size = 2048, Reference = "ref-1" }],
-        });
+            Scope = AssetScope.Room(room.Id), Name = "<img src=x onerror=\"window.__xss='file'\">.txt", MediaType = "text/plain", Size = bytes.Length,
+        }, new MemoryStream(bytes));
+        await messages.PostAsync(Bob, conversation.Id, new PostMessageRequest { Text = "see attached", Attachments = [Attachment.ForAsset(asset.Id)] });
 
         await page.Locator(".room-item").First.ClickAsync();
         var list = page.Locator("#message-list");
@@ -78,7 +79,7 @@ public sealed class ChatExperienceTests(BrowserFixture fixture) : IClassFixture<
         hrefs.Should().OnlyContain(h => h.StartsWith("https://", StringComparison.Ordinal) || h.StartsWith("mailto:", StringComparison.Ordinal));
         await Assertions.Expect(list.Locator(".msg .body", new() { HasText = "<script>window.__xss='script'</script>" })).ToHaveCountAsync(1);
         await Assertions.Expect(list.Locator(".msg .body", new() { HasText = "<b>plain text stays plain</b>" })).ToHaveCountAsync(1);
-        await Assertions.Expect(list.Locator(".files li", new() { HasText = "<img src=x onerror=\"window.__xss='file'\">.png (2 KB)" })).ToHaveCountAsync(1);
+        await Assertions.Expect(list.Locator(".file-card .file-name")).ToHaveTextAsync("<img src=x onerror=\"window.__xss='file'\">.txt");
         await Assertions.Expect(page.Locator("#room-name")).ToHaveTextAsync("<script>window.__xss = 'room'</script>");
         await Assertions.Expect(page.Locator(".conv-tab")).ToHaveTextAsync("\"><svg onload=\"window.__xss='title'\">");
         await Assertions.Expect(page.Locator("#room-people")).ToContainTextAsync("<img src=x onerror=\"window.__xss='name'\">");

@@ -4,6 +4,7 @@
 // wires the controls. Message text is shown through markdown.js (markdown-it + DOMPurify), never as raw HTML.
 import { ConversationsClient, openConversation } from "/sdk/index.js";
 import { copyText, markdownToText, renderMarkdown } from "/markdown.js";
+import { createAssetsUi } from "/assets.js";
 
 const MAX_TEXT = 32_000; // the host's MaxTextLength
 const COUNTER_FROM = 30_000; // show the counter this close to the limit
@@ -199,6 +200,7 @@ async function openRoom(roomId, conversationId, turn) {
   if (!state.room || state.room.id !== room.id) {
     if (state.roomSub) { guard(state.roomSub.close()); state.roomSub = null; }
     state.room = room;
+    assetsUi.onRoomChanged();
     state.conversations = [];
     state.participants = [];
     document.body.classList.add("in-room");
@@ -368,12 +370,7 @@ function render(item) {
   } else {
     body.append(span("plain", item.text));
   }
-  const files = el.querySelector(".files");
-  files.replaceChildren(...(item.status === "deleted" || !m ? [] : m.attachments ?? []).map((a) => {
-    const li = document.createElement("li");
-    li.textContent = `📎 ${a.name}${a.size ? ` (${formatSize(a.size)})` : ""}`; // names are text, never markup
-    return li;
-  }));
+  assetsUi.renderAttachments(el, item.status === "deleted" ? null : m, item.text); // previews and file cards (assets.js)
   if (item.status === "streaming") {
     const caret = span("caret", "");
     caret.setAttribute("aria-hidden", "true");
@@ -444,16 +441,13 @@ function messageElement() {
   quote.className = "quote";
   const body = document.createElement("div");
   body.className = "body";
-  const files = document.createElement("ul");
-  files.className = "files";
-  files.setAttribute("aria-label", "Attachments");
   const seen = document.createElement("div");
   seen.className = "seen muted";
   const actions = document.createElement("div");
   actions.className = "msg-actions";
   actions.setAttribute("role", "group");
   actions.setAttribute("aria-label", "Message actions");
-  bubble.append(meta, quote, body, files, seen, actions);
+  bubble.append(meta, quote, body, seen, actions);
   const avatar = document.createElement("div");
   avatar.className = "avatar round";
   avatar.setAttribute("aria-hidden", "true");
@@ -589,7 +583,8 @@ function renderCounter() {
 
 function send() {
   const text = $("text").value.trim();
-  if (!text || !state.view) return;
+  const withFiles = assetsUi.hasPending();
+  if ((!text && !withFiles) || !state.view) return;
   if (text.length > MAX_TEXT) { toast(`A message can have at most ${MAX_TEXT.toLocaleString("en")} characters.`); return; }
   const post = { text, format: "markdown" };
   if (state.replyTo?.message) post.replyToId = state.replyTo.message.id;
@@ -598,7 +593,14 @@ function send() {
   renderCounter();
   setReplyTo(null);
   // Shown at once; waits in the SDK's offline queue if the connection is down, and is stored exactly once.
-  state.view.send(post).catch(() => { /* the item shows "not sent" with a Retry button */ });
+  if (!withFiles) {
+    state.view.send(post).catch(() => { /* the item shows "not sent" with a Retry button */ });
+  } else {
+    guard((async () => {
+      post.attachments = await assetsUi.takeAttachments();
+      if (text || post.attachments.length) await state.view.send(post).catch(() => {});
+    })());
+  }
   scrollToEnd();
 }
 
@@ -716,9 +718,6 @@ function nameOf(x) {
   const p = state.participants.find((p) => p.accountId === x);
   return (p && p.displayName) || state.names.get(x) || x;
 }
-function formatSize(bytes) {
-  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 function initials(name) {
   return (name || "?").split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0].toUpperCase()).join("") || "?";
 }
@@ -732,6 +731,8 @@ function scrollToEnd() { const b = $("messages"); b.scrollTop = b.scrollHeight; 
 function stickToEnd(force) { if (force || nearEnd()) scrollToEnd(); }
 
 // ---------- wiring ----------
+// Files: attach, previews and cards, the room's Files panel (assets.js).
+const assetsUi = createAssetsUi({ client, state, $, showError: (e) => toast(describe(e)), guard });
 $("composer").addEventListener("submit", (e) => { e.preventDefault(); send(); });
 $("text").addEventListener("keydown", (e) => {
   if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }

@@ -127,6 +127,9 @@ internal sealed partial class ConversationsConnection
                 await UnsubscribeAsync(InboxKey).ConfigureAwait(false);
                 return FrameWriter.Ack(id);
 
+            case { } type when type.StartsWith(AssetCommandTypes.Prefix, StringComparison.Ordinal):
+                return await ExecuteAssetCommandAsync(f, ct).ConfigureAwait(false);
+
             default:
                 await InvalidAsync(id, ConversationsErrorCode.InvalidArgument.Value, $"Unknown command \"{f.Type}\".").ConfigureAwait(false);
                 return null;

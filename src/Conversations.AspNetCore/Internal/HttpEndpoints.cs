@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace Conversations.Internal;
 
 /// <summary>The HTTP API: the same reads and writes as the WebSocket commands, JSON in and out, problem details on error.</summary>
-internal sealed class HttpEndpoints(ConversationsEndpointOptions options, AccountResolver accounts, ServiceSet services, ILogger logger)
+internal sealed partial class HttpEndpoints(ConversationsEndpointOptions options, AccountResolver accounts, ServiceSet services, ILogger logger)
 {
     private static ProtocolJson Json => ProtocolJson.Default;
 
@@ -50,6 +50,7 @@ internal sealed class HttpEndpoints(ConversationsEndpointOptions options, Accoun
         group.MapPost("/conversations/{conversationId}/messages/{messageId}/regenerate", Handle((c, a, ct) => s.Messages.RegenerateAsync(a, Route(c, "conversationId"), Route(c, "messageId"), ct), Json.Message));
         group.MapGet("/inbox", Handle((c, a, ct) => s.Rooms.GetInboxAsync(a, Inbox(c), ct), Json.InboxPage));
         group.MapGet("/conversations/{conversationId}/read-markers", Handle((c, a, ct) => s.Conversations.GetReadMarkersAsync(a, Route(c, "conversationId"), ct), Json.IReadOnlyListReadMarker));
+        MapAssets(group);
     }
 
     public static Task WriteProblemAsync(HttpContext context, string code, string detail)
