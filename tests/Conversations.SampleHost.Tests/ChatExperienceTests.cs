@@ -75,7 +75,7 @@ public sealed class ChatExperienceTests(BrowserFixture fixture) : IClassFixture<
 
         // Payloads are shown as text; nothing runs, nothing loads.
         (await list.Locator("script, img, svg, iframe").CountAsync()).Should().Be(0);
-        var hrefs = await list.Locator("a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
+        var hrefs = await list.Locator(".body a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
         hrefs.Should().OnlyContain(h => h.StartsWith("https://", StringComparison.Ordinal) || h.StartsWith("mailto:", StringComparison.Ordinal));
         await Assertions.Expect(list.Locator(".msg .body", new() { HasText = "<script>window.__xss='script'</script>" })).ToHaveCountAsync(1);
         await Assertions.Expect(list.Locator(".msg .body", new() { HasText = "<b>plain text stays plain</b>" })).ToHaveCountAsync(1);
