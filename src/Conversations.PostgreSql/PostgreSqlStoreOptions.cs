@@ -37,7 +37,7 @@ public sealed class PostgreSqlStoreOptions
     [Range(1, 10_000)]
     public int MaxBatchSize { get; set; } = 256;
 
-    /// <summary>Gets or sets how many append batches may be written at once, each on its own connection.</summary>
+    /// <summary>Gets or sets how many append batches may be written at once, each on its own connection. A conversation's appends always go to the same one of them.</summary>
     /// <value>The default value is 4.</value>
     [Range(1, 256)]
     public int MaxConcurrentBatches { get; set; } = 4;

@@ -251,12 +251,26 @@ public sealed partial class RedisEventBus : ConversationEventBus, IAsyncDisposab
             Log.ConnectionRestored(_logger, e.ConnectionType.ToString());
             if (e.ConnectionType == ConnectionType.Subscription)
             {
-                // Anything published while the subscription was down is lost: the bus-wide subscribers may have missed any
-                // room, so they get an overflow marker; the rooms followed here are compared with the store.
+                // Anything published while the subscription was down is lost — room events too, such as a participant's
+                // removal — so every subscriber gets an overflow marker (it catches up from the store and checks it still
+                // belongs), and the rooms followed here are compared with the store.
                 DeliverWide(EventBusItem.Overflow);
+                foreach (var room in Rooms())
+                {
+                    room.Deliver(EventBusItem.Overflow);
+                }
+
                 _ = CatchUpPassAsync(afterReconnect: true);
             }
         };
+    }
+
+    private RoomChannel[] Rooms()
+    {
+        lock (_gate)
+        {
+            return [.. _rooms.Values];
+        }
     }
 
     private void DeliverWide(EventBusItem item)

@@ -9,7 +9,8 @@ namespace Conversations.PostgreSql.Internal;
 /// <summary>
 /// Gathers concurrent appends and writes each gathered batch in one transaction (two round trips and one commit), on up to
 /// <see cref="PostgreSqlStoreOptions.MaxConcurrentBatches"/> connections at once. Each append's task completes after the
-/// commit that stored it.
+/// commit that stored it. Appends are sharded by conversation: one conversation's appends always go to the same writer,
+/// so a busy conversation fills whole batches instead of splitting them across writers that would wait on its row lock.
 /// </summary>
 /// <remarks>
 /// A batch first locks the rows of its conversations in id order (<c>FOR NO KEY UPDATE</c>, so batches never deadlock
@@ -21,26 +22,29 @@ internal sealed class AppendBatcher
 {
     private readonly PostgreSqlConversationStore _store;
     private readonly PostgreSqlStoreOptions _options;
-    private readonly Channel<Request> _queue;
+    private readonly Channel<Request>[] _queues;
     private Task[] _writers = [];
 
     public AppendBatcher(PostgreSqlConversationStore store, PostgreSqlStoreOptions options)
     {
         _store = store;
         _options = options;
-        _queue = Channel.CreateBounded<Request>(new BoundedChannelOptions(options.MaxQueuedAppends) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = false, SingleReader = false });
+        var capacity = Math.Max(1, options.MaxQueuedAppends / options.MaxConcurrentBatches);
+        _queues = [.. Enumerable.Range(0, options.MaxConcurrentBatches).Select(_ =>
+            Channel.CreateBounded<Request>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = false, SingleReader = true }))];
     }
 
-    public void Start() => _writers = [.. Enumerable.Range(0, _options.MaxConcurrentBatches).Select(_ => Task.Run(WriterLoopAsync))];
+    public void Start() => _writers = [.. _queues.Select(queue => Task.Run(() => WriterLoopAsync(queue.Reader)))];
 
     public async Task<AppendResult> AppendAsync(Message message, AppendOptions options, CancellationToken cancellationToken)
     {
         var request = new Request(message, options, cancellationToken);
-        if (!_queue.Writer.TryWrite(request))
+        var queue = _queues[(uint)StringComparer.Ordinal.GetHashCode(message.ConversationId) % (uint)_queues.Length];
+        if (!queue.Writer.TryWrite(request))
         {
             try
             {
-                await _queue.Writer.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+                await queue.Writer.WriteAsync(request, cancellationToken).ConfigureAwait(false);
             }
             catch (ChannelClosedException)
             {
@@ -53,17 +57,23 @@ internal sealed class AppendBatcher
 
     public async Task StopAsync()
     {
-        _queue.Writer.TryComplete();
-        await Task.WhenAll(_writers).ConfigureAwait(false);
-        while (_queue.Reader.TryRead(out var request))
+        foreach (var queue in _queues)
         {
-            request.Completion.TrySetException(new ObjectDisposedException(nameof(PostgreSqlConversationStore)));
+            queue.Writer.TryComplete();
+        }
+
+        await Task.WhenAll(_writers).ConfigureAwait(false);
+        foreach (var queue in _queues)
+        {
+            while (queue.Reader.TryRead(out var request))
+            {
+                request.Completion.TrySetException(new ObjectDisposedException(nameof(PostgreSqlConversationStore)));
+            }
         }
     }
 
-    private async Task WriterLoopAsync()
+    private async Task WriterLoopAsync(ChannelReader<Request> reader)
     {
-        var reader = _queue.Reader;
         var batch = new List<Request>(_options.MaxBatchSize);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
