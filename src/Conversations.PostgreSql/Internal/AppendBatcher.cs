@@ -7,16 +7,17 @@ using static Conversations.PostgreSql.Internal.PostgreSqlRows;
 namespace Conversations.PostgreSql.Internal;
 
 /// <summary>
-/// Gathers concurrent appends and writes each gathered batch in one transaction (two round trips and one commit), on up to
+/// Gathers concurrent appends and writes each gathered batch in one transaction (one round trip, one statement, one commit), on up to
 /// <see cref="PostgreSqlStoreOptions.MaxConcurrentBatches"/> connections at once. Each append's task completes after the
 /// commit that stored it. Appends are sharded by conversation: one conversation's appends always go to the same writer,
 /// so a busy conversation fills whole batches instead of splitting them across writers that would wait on its row lock.
 /// </summary>
 /// <remarks>
-/// A batch first locks the rows of its conversations in id order (<c>FOR NO KEY UPDATE</c>, so batches never deadlock
-/// each other and commits land in sequence order), then looks up repeated client message ids — after the lock, so a
-/// concurrent batch's commit is seen — and only then numbers the new messages. A batch that fails on one append's data is
-/// run again one append at a time, so only that append is refused.
+/// A batch locks the rows of its conversations in id order (<c>FOR NO KEY UPDATE</c>, so batches never deadlock each other
+/// and commits land in sequence order), looks up repeated client message ids, and only then numbers the new messages from
+/// the locked counters, so a repeat uses up no number. A repeat committed concurrently, which the statement's snapshot
+/// cannot see, trips the unique index: the batch is rolled back whole and tried again. A batch that fails on one append's
+/// data is run again one append at a time, so only that append is refused.
 /// </remarks>
 internal sealed class AppendBatcher
 {
@@ -93,6 +94,10 @@ internal sealed class AppendBatcher
             if (batch.Count > 0)
             {
                 await RunAsync(batch).ConfigureAwait(false);
+
+                // Let the posters just acknowledged run first: most post again at once, and their next appends then share
+                // the next batch instead of trickling into several small ones.
+                await Task.Yield();
             }
         }
     }
@@ -136,6 +141,12 @@ internal sealed class AppendBatcher
                 Log.Retrying(_store.Logger, e, attempt + 1);
                 _store.ForgetIfBroken(e);
             }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "messages_by_client_id" && attempt < _options.MaxRetries + 2)
+            {
+                // A concurrent commit stored a repeat this statement's snapshot could not see: nothing was stored; the next
+                // attempt sees it and returns it.
+                Log.Retrying(_store.Logger, e, attempt + 1);
+            }
             catch (PostgresException) when (batch.Count > 1)
             {
                 // One append's data failed the whole batch (or an unexpected refusal): write them one by one so only it fails.
@@ -164,141 +175,97 @@ internal sealed class AppendBatcher
     private async Task WriteAsync(NpgsqlConnection connection, List<Request> batch, Attempt state)
     {
         var s = _store.S;
-        var conversationIds = batch.Select(r => r.Message.ConversationId).Distinct(StringComparer.Ordinal).ToArray();
-        var keyed = batch.Where(r => r.Message.ClientMessageId is not null).ToArray();
-        var last = new Dictionary<string, long>(StringComparer.Ordinal);
-        var existing = new Dictionary<(string, string, string), Message>();
-
-        // Round trip 1: lock the conversations (in id order), then find repeated client ids with a snapshot taken after the lock.
-        using (var first = new NpgsqlBatch(connection) { Timeout = _store.CommandTimeoutSeconds })
-        {
-            first.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-            first.BatchCommands.Add(PostgreSqlConversationStore.BatchCommand($"SELECT id, last_sequence FROM {s}.conversations WHERE id = ANY ($1) ORDER BY id FOR NO KEY UPDATE", P(conversationIds)));
-            if (keyed.Length > 0)
-            {
-                first.BatchCommands.Add(PostgreSqlConversationStore.BatchCommand(
-                    $"SELECT {MessageColumns} FROM {s}.messages m JOIN unnest($1::text[], $2::text[], $3::text[]) AS k (c, s, k) " +
-                    "ON m.conversation_id = k.c AND m.sender_id = k.s AND m.client_message_id = k.k",
-                    P(keyed.Select(r => r.Message.ConversationId).ToArray()), P(keyed.Select(r => r.Message.SenderId).ToArray()), P(keyed.Select(r => r.Message.ClientMessageId!).ToArray())));
-            }
-
-            var reader = await first.ExecuteReaderAsync().ConfigureAwait(false);
-
-            await using var readerScope = reader.ConfigureAwait(false);
-            while (await reader.ReadAsync().ConfigureAwait(false))
-            {
-                last[reader.GetString(0)] = reader.GetInt64(1);
-            }
-
-            if (keyed.Length > 0 && await reader.NextResultAsync().ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync().ConfigureAwait(false))
-                {
-                    var found = ReadMessage(reader);
-                    existing[(found.ConversationId, found.SenderId, found.ClientMessageId!)] = found;
-                }
-            }
-
-            while (await reader.NextResultAsync().ConfigureAwait(false))
-            {
-            }
-        }
-
-        // Number the new messages; repeats (stored, or earlier in this batch) resolve to the first one and use up nothing.
         var rows = new Rows();
-        var now = Micro(_store.Time.GetUtcNow());
         foreach (var request in batch)
         {
-            var message = request.Message;
             request.Error = null;
-            if (!last.TryGetValue(message.ConversationId, out var sequence))
-            {
-                request.Error = new NotFoundException($"Conversation '{message.ConversationId}' does not exist.");
-                continue;
-            }
-
-            (string, string, string)? key = message.ClientMessageId is { } clientId ? (message.ConversationId, message.SenderId, clientId) : null;
-            if (key is { } k && existing.TryGetValue(k, out var original))
-            {
-                request.Result = new AppendResult(original, Created: false);
-                continue;
-            }
-
-            sequence++;
-            last[message.ConversationId] = sequence;
-            var stored = Copy(message, sequence, sequence, message);
-            if (key is { } newKey)
-            {
-                existing[newKey] = stored;
-            }
-
-            request.Result = new AppendResult(stored, Created: true);
-            var lease = message.Status == MessageStatus.Streaming ? request.Options.StreamLease : null;
-            rows.Add(stored, lease, request.Options.CreateTriggers);
+            var message = request.Message;
+            rows.Add(message, message.Status == MessageStatus.Streaming ? request.Options.StreamLease : null, request.Options.CreateTriggers);
         }
 
-        // Round trip 2: triggers (counted per message), messages, log entries, counters, and the commit.
-        using (var second = new NpgsqlBatch(connection) { Timeout = _store.CommandTimeoutSeconds })
+        // One round trip, one statement: lock the batch's conversations in id order (FOR NO KEY UPDATE: batches never
+        // deadlock, and commits land in sequence order), find repeated client ids — stored, or earlier in the batch — and
+        // number only the new messages from the locked counters. A repeat stored by a concurrent commit that this statement's
+        // snapshot missed fails the unique index instead; the batch is rolled back (no number is used up) and tried again.
+        using var write = new NpgsqlBatch(connection) { Timeout = _store.CommandTimeoutSeconds };
+        write.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        write.BatchCommands.Add(PostgreSqlConversationStore.BatchCommand(
+            "WITH input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[], $8::text[], $9::text[], " +
+            "$10::text[], $11::text[], $12::int[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::int[], $17::text[], $18::timestamptz[], $19::boolean[]) " +
+            "WITH ORDINALITY AS u (c, id, r, s, sk, t, f, att, data, reply, k, st, at, ed, del, depth, owner, lease, trig, ord)), " +
+            $"locked AS (SELECT c.id, c.last_sequence FROM {s}.conversations c WHERE c.id IN (SELECT u.c FROM input u) ORDER BY c.id FOR NO KEY UPDATE), " +
+            $"stored AS (SELECT u.ord, m.* FROM input u JOIN {s}.messages m ON m.conversation_id = u.c AND m.sender_id = u.s AND m.client_message_id = u.k), " +
+            "firsts AS (SELECT DISTINCT ON (u.c, u.s, u.k) u.ord FROM input u WHERE u.k IS NOT NULL ORDER BY u.c, u.s, u.k, u.ord), " +
+            "fresh AS (SELECT u.*, l.last_sequence + row_number() OVER (PARTITION BY u.c ORDER BY u.ord) AS seq FROM input u JOIN locked l ON l.id = u.c " +
+            "WHERE NOT EXISTS (SELECT 1 FROM stored x WHERE x.ord = u.ord) AND (u.k IS NULL OR u.ord IN (SELECT ord FROM firsts))), " +
+            $"ins AS (INSERT INTO {s}.messages (conversation_id, sequence, id, room_id, last_sequence, sender_id, sender_kind, text, format, attachments, data, reply_to_id, " +
+            "client_message_id, status, created_at, edited_at, deleted_at, chain_depth, stream_owner, stream_lease_expires) " +
+            "SELECT f.c, f.seq, f.id, f.r, f.seq, f.s, f.sk, f.t, f.f, f.att::jsonb, f.data::json, f.reply, f.k, f.st, f.at, f.ed, f.del, f.depth, f.owner, f.lease FROM fresh f), " +
+            $"lg AS (INSERT INTO {s}.log (conversation_id, sequence, kind, message_sequence, at) SELECT f.c, f.seq, {(int)LogEntryKind.Posted}, f.seq, $20 FROM fresh f), " +
+            $"upd AS (UPDATE {s}.conversations c SET last_sequence = x.last FROM (SELECT f.c, max(f.seq) AS last FROM fresh f GROUP BY f.c) x WHERE c.id = x.c), " +
+            $"trg AS (INSERT INTO {s}.triggers (conversation_id, agent_id, sequence, room_id, kind, message_id, chain_depth, status, attempts, next_attempt_at, created_at) " +
+            $"SELECT f.c, p.account_id, f.seq, f.r, {(int)FlowTriggerKind.MessagePosted}, f.id, f.depth, 0, 0, '-infinity', $20 FROM fresh f " +
+            $"JOIN {s}.participants p ON p.room_id = f.r AND p.auto_respond AND p.kind = 1 AND p.account_id <> f.s WHERE f.trig " +
+            "ON CONFLICT DO NOTHING RETURNING conversation_id, sequence) " +
+            "SELECT u.ord, EXISTS (SELECT 1 FROM locked l WHERE l.id = u.c), f.seq, " +
+            "(SELECT count(*) FROM trg t WHERE t.conversation_id = f.c AND t.sequence = f.seq)::int, " +
+            $"{MessageColumns} FROM input u LEFT JOIN fresh f ON f.ord = u.ord LEFT JOIN stored m ON m.ord = u.ord ORDER BY u.ord",
+            P(rows.Conversations.ToArray()), P(rows.Ids.ToArray()), P(rows.Rooms.ToArray()), P(rows.Senders.ToArray()), P(rows.SenderKinds.ToArray()),
+            P(rows.Texts.ToArray()), P(rows.Formats.ToArray()), P(rows.Attachments.ToArray()), P(rows.Data.ToArray()), P(rows.ReplyTo.ToArray()),
+            P(rows.ClientIds.ToArray()), P(rows.Statuses.ToArray()), P(rows.CreatedAt.ToArray()), P(rows.EditedAt.ToArray()), P(rows.DeletedAt.ToArray()),
+            P(rows.Depths.ToArray()), P(rows.Owners.ToArray()), P(rows.Leases.ToArray()), P(rows.Triggers.ToArray()), Time(_store.Time.GetUtcNow())));
+        write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        state.Committing = true;
+        var created = new Dictionary<(string, string, string), Message>();
+        var results = new (bool Found, long? Sequence, int Triggers, Message? Stored)[batch.Count];
+        var reader = await write.ExecuteReaderAsync().ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
         {
-            var countsTriggers = rows.TriggerConversations.Count > 0;
-            if (countsTriggers)
+            while (reader.FieldCount == 0 && await reader.NextResultAsync().ConfigureAwait(false))
             {
-                second.BatchCommands.Add(PostgreSqlConversationStore.BatchCommand(
-                    $"WITH ins AS (INSERT INTO {s}.triggers (conversation_id, agent_id, sequence, room_id, kind, message_id, chain_depth, status, attempts, next_attempt_at, created_at) " +
-                    $"SELECT u.c, p.account_id, u.seq, u.r, {(int)FlowTriggerKind.MessagePosted}, u.m, u.d, 0, 0, '-infinity', $7 " +
-                    "FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[]) AS u (c, seq, r, m, d, sender) " +
-                    $"JOIN {s}.participants p ON p.room_id = u.r AND p.auto_respond AND p.kind = 1 AND p.account_id <> u.sender " +
-                    "ON CONFLICT DO NOTHING RETURNING conversation_id, sequence) " +
-                    "SELECT conversation_id, sequence, count(*)::int FROM ins GROUP BY conversation_id, sequence",
-                    P(rows.TriggerConversations.ToArray()), P(rows.TriggerSequences.ToArray()), P(rows.TriggerRooms.ToArray()), P(rows.TriggerMessages.ToArray()),
-                    P(rows.TriggerDepths.ToArray()), P(rows.TriggerSenders.ToArray()), Time(now)));
             }
 
-            if (rows.Count > 0)
+            for (var i = 0; i < batch.Count && await reader.ReadAsync().ConfigureAwait(false); i++)
             {
-                second.BatchCommands.Add(PostgreSqlConversationStore.BatchCommand(
-                    $"INSERT INTO {s}.messages (conversation_id, sequence, id, room_id, last_sequence, sender_id, sender_kind, text, format, attachments, data, reply_to_id, " +
-                    "client_message_id, status, created_at, edited_at, deleted_at, chain_depth, stream_owner, stream_lease_expires) " +
-                    "SELECT u.c, u.seq, u.id, u.r, u.seq, u.s, u.sk, u.t, u.f, u.att::jsonb, u.data::json, u.reply, u.k, u.st, u.at, u.ed, u.del, u.depth, u.owner, u.lease " +
-                    "FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[], " +
-                    "$12::text[], $13::int[], $14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::int[], $18::text[], $19::timestamptz[]) " +
-                    "AS u (c, seq, id, r, s, sk, t, f, att, data, reply, k, st, at, ed, del, depth, owner, lease)",
-                    P(rows.Conversations.ToArray()), P(rows.Sequences.ToArray()), P(rows.Ids.ToArray()), P(rows.Rooms.ToArray()), P(rows.Senders.ToArray()),
-                    P(rows.SenderKinds.ToArray()), P(rows.Texts.ToArray()), P(rows.Formats.ToArray()), P(rows.Attachments.ToArray()), P(rows.Data.ToArray()),
-                    P(rows.ReplyTo.ToArray()), P(rows.ClientIds.ToArray()), P(rows.Statuses.ToArray()), P(rows.CreatedAt.ToArray()), P(rows.EditedAt.ToArray()),
-                    P(rows.DeletedAt.ToArray()), P(rows.Depths.ToArray()), P(rows.Owners.ToArray()), P(rows.Leases.ToArray())));
-                second.BatchCommands.Add(PostgreSqlConversationStore.BatchCommand(
-                    $"INSERT INTO {s}.log (conversation_id, sequence, kind, message_sequence, at) SELECT u.c, u.seq, {(int)LogEntryKind.Posted}, u.seq, $3 FROM unnest($1::text[], $2::bigint[]) AS u (c, seq)",
-                    P(rows.Conversations.ToArray()), P(rows.Sequences.ToArray()), Time(now)));
-                var advanced = last.Where(pair => rows.Touches(pair.Key)).ToArray();
-                second.BatchCommands.Add(PostgreSqlConversationStore.BatchCommand(
-                    $"UPDATE {s}.conversations c SET last_sequence = u.last FROM unnest($1::text[], $2::bigint[]) AS u (id, last) WHERE c.id = u.id",
-                    P(advanced.Select(p => p.Key).ToArray()), P(advanced.Select(p => p.Value).ToArray())));
-            }
-
-            second.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-            state.Committing = true;
-            var reader = await second.ExecuteReaderAsync().ConfigureAwait(false);
-            await using var readerScope = reader.ConfigureAwait(false);
-            if (countsTriggers)
-            {
-                var counts = new Dictionary<(string, long), int>();
-                while (await reader.ReadAsync().ConfigureAwait(false))
-                {
-                    counts[(reader.GetString(0), reader.GetInt64(1))] = reader.GetInt32(2);
-                }
-
-                foreach (var request in batch)
-                {
-                    if (request.Error is null && request.Result.Created && counts.TryGetValue((request.Result.Message.ConversationId, request.Result.Message.Sequence), out var count))
-                    {
-                        request.Result = request.Result with { TriggersCreated = count };
-                    }
-                }
+                results[i] = (reader.GetBoolean(1), reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.IsDBNull(3) ? 0 : reader.GetInt32(3), reader.IsDBNull(4) ? null : ReadMessage(reader, 4));
             }
 
             while (await reader.NextResultAsync().ConfigureAwait(false))
             {
+            }
+        }
+
+        // A repeat earlier in the batch resolves to the first one; one stored before, to the stored one.
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var request = batch[i];
+            var message = request.Message;
+            var (found, sequence, triggers, stored) = results[i];
+            (string, string, string)? key = message.ClientMessageId is { } clientId ? (message.ConversationId, message.SenderId, clientId) : null;
+            if (!found)
+            {
+                request.Error = new NotFoundException($"Conversation '{message.ConversationId}' does not exist.");
+            }
+            else if (stored is not null)
+            {
+                request.Result = new AppendResult(stored, Created: false);
+            }
+            else if (sequence is { } number)
+            {
+                var copy = Copy(message, number, number, message);
+                request.Result = new AppendResult(copy, Created: true, triggers);
+                if (key is { } k)
+                {
+                    created[k] = copy;
+                }
+            }
+            else if (key is { } k && created.TryGetValue(k, out var first))
+            {
+                request.Result = new AppendResult(first, Created: false);
+            }
+            else
+            {
+                request.Error = new InvalidOperationException("The batch returned no outcome for an append.");
             }
         }
     }
@@ -341,13 +308,9 @@ internal sealed class AppendBatcher
     /// <summary>The new rows of a batch, column by column, for <c>unnest</c>.</summary>
     private sealed class Rows
     {
-        private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
-
         public int Count => Ids.Count;
 
         public List<string> Conversations { get; } = [];
-
-        public List<long> Sequences { get; } = [];
 
         public List<string> Ids { get; } = [];
 
@@ -383,25 +346,17 @@ internal sealed class AppendBatcher
 
         public List<DateTimeOffset?> Leases { get; } = [];
 
-        public List<string> TriggerConversations { get; } = [];
+        public List<bool> Triggers { get; } = [];
 
-        public List<long> TriggerSequences { get; } = [];
 
-        public List<string> TriggerRooms { get; } = [];
 
-        public List<string> TriggerMessages { get; } = [];
 
-        public List<int> TriggerDepths { get; } = [];
 
-        public List<string> TriggerSenders { get; } = [];
 
-        public bool Touches(string conversationId) => _touched.Contains(conversationId);
 
         public void Add(Message m, StreamLease? lease, bool triggers)
         {
-            _touched.Add(m.ConversationId);
             Conversations.Add(m.ConversationId);
-            Sequences.Add(m.Sequence);
             Ids.Add(m.Id);
             Rooms.Add(m.RoomId);
             Senders.Add(m.SenderId);
@@ -413,21 +368,13 @@ internal sealed class AppendBatcher
             ReplyTo.Add(m.ReplyToId);
             ClientIds.Add(m.ClientMessageId);
             Statuses.Add((int)m.Status);
-            CreatedAt.Add(m.CreatedAt);
-            EditedAt.Add(m.EditedAt);
-            DeletedAt.Add(m.DeletedAt);
+            CreatedAt.Add(Micro(m.CreatedAt));
+            EditedAt.Add(Micro(m.EditedAt));
+            DeletedAt.Add(Micro(m.DeletedAt));
             Depths.Add(m.ChainDepth);
             Owners.Add(lease?.Owner);
             Leases.Add(Micro(lease?.ExpiresAt));
-            if (triggers)
-            {
-                TriggerConversations.Add(m.ConversationId);
-                TriggerSequences.Add(m.Sequence);
-                TriggerRooms.Add(m.RoomId);
-                TriggerMessages.Add(m.Id);
-                TriggerDepths.Add(m.ChainDepth);
-                TriggerSenders.Add(m.SenderId);
-            }
+            Triggers.Add(triggers);
         }
     }
 }
