@@ -341,20 +341,14 @@ public sealed partial class ConversationsClient : IAsyncDisposable
     {
         switch (frame.Type)
         {
-            case ServerFrameTypes.Event when frame.Event is { } e:
-                var key = e is RoomCreatedEvent or ParticipantAddedEvent or ParticipantRemovedEvent or ParticipantUpdatedEvent or ConversationCreatedEvent
-                    ? RoomKey(e.RoomId)
-                    : ConversationKey(e.ConversationId ?? string.Empty);
-                if (_subscriptions.TryGetValue(key, out var subscription))
-                {
-                    subscription.Deliver(e);
-                }
-
+            case ServerFrameTypes.Event when frame.Event is { } raw:
+                DispatchEvent(frame, raw);
                 break;
 
             case ServerFrameTypes.Ack:
                 if (frame.Id is { } ackId && _pending.TryGetValue(ackId, out var acked))
                 {
+                    acked.OnAcknowledged?.Invoke();
                     acked.Completion.TrySetResult(frame.Result);
                 }
 
@@ -370,6 +364,9 @@ public sealed partial class ConversationsClient : IAsyncDisposable
                     Log.UnsolicitedError(_logger, frame.Code, frame.Message);
                 }
 
+                break;
+
+            case ServerFrameTypes.SubscriptionEnded when EndInbox(frame):
                 break;
 
             case ServerFrameTypes.SubscriptionEnded:
@@ -459,6 +456,8 @@ public sealed partial class ConversationsClient : IAsyncDisposable
                 }
             }
 
+            ResumeInbox();
+
             foreach (var pending in _pending.Values)
             {
                 await TrySendAsync(pending, socket).ConfigureAwait(false);
@@ -468,14 +467,14 @@ public sealed partial class ConversationsClient : IAsyncDisposable
         });
     }
 
-    private async Task ResubscribeAsync(ClientSubscription subscription)
+    private async Task ResubscribeAsync(ClientSubscription subscription, CancellationToken cancellationToken = default)
     {
         var frame = subscription.ConversationId is { } conversationId
             ? new ClientFrame { Type = CommandTypes.Subscribe, ConversationId = conversationId, AfterSequence = subscription.LastSequence }
             : new ClientFrame { Type = CommandTypes.RoomsSubscribe, RoomId = subscription.RoomId };
         try
         {
-            await RequestAsync(frame, retryable: true, CancellationToken.None).ConfigureAwait(false);
+            await RequestAsync(frame, retryable: true, cancellationToken, subscription.Resubscribed).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -500,10 +499,11 @@ public sealed partial class ConversationsClient : IAsyncDisposable
         }
 
         _subscriptions.Clear();
+        CloseInbox(_disposed != 0 ? null : failure);
         _ = InvokeAsync(_options.OnClosed, reason);
     }
 
-    private async Task<JsonElement?> RequestAsync(ClientFrame frame, bool retryable, CancellationToken cancellationToken)
+    private async Task<JsonElement?> RequestAsync(ClientFrame frame, bool retryable, CancellationToken cancellationToken, Action? onAcknowledged = null)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         switch (State)
@@ -516,7 +516,7 @@ public sealed partial class ConversationsClient : IAsyncDisposable
 
         var id = Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
         frame.Id = id;
-        var pending = new PendingRequest(JsonSerializer.SerializeToUtf8Bytes(frame, Json.ClientFrame), retryable);
+        var pending = new PendingRequest(JsonSerializer.SerializeToUtf8Bytes(frame, Json.ClientFrame), retryable) { OnAcknowledged = onAcknowledged };
         _pending[id] = pending;
         try
         {

@@ -31,9 +31,9 @@ internal static class TestSupport
     /// Assembles one streamed message's text from a subscriber's events, strictly: after the post (or a snapshot) every
     /// delta must be exactly the next one — no gap, no repeat. Fails the test otherwise.
     /// </summary>
-    public static string AssembleStrictly(IEnumerable<ConversationEvent> events, string messageId)
+    public static string AssembleStrictly(IEnumerable<ConversationEvent> events, string messageId, bool postSeenBefore = false)
     {
-        string? text = null;
+        string? text = postSeenBefore ? string.Empty : null;
         var next = 0;
         foreach (var e in events)
         {

@@ -11,6 +11,8 @@ internal sealed partial class ConversationsConnection
 
     private static string RoomKey(string roomId) => "r:" + roomId;
 
+    private const string InboxKey = "inbox";
+
     private async Task<byte[]?> SubscribeConversationAsync(string id, string conversationId, long afterSequence, CancellationToken ct)
     {
         if (afterSequence < 0)
@@ -24,7 +26,8 @@ internal sealed partial class ConversationsConnection
         // Authorize before acknowledging: the subscription itself only fails lazily, on its first read.
         var conversation = await _services.Conversations.GetAsync(_account, conversationId, ct).ConfigureAwait(false);
         await UnsubscribeAsync(key).ConfigureAwait(false);
-        var acknowledged = Start(key, token => _services.Messages.SubscribeAsync(_account, conversationId, afterSequence, token), conversationId, null);
+        var name = SubscriptionNames.Conversation(conversationId);
+        var acknowledged = Start(key, token => _services.Messages.SubscribeAsync(_account, conversationId, afterSequence, token), e => FrameWriter.Event(e, name), name, conversationId, null);
         await EnqueueAsync(FrameWriter.Ack(id, conversation, Json.Conversation), ct).ConfigureAwait(false);
         acknowledged.TrySetResult();
         return null;
@@ -36,10 +39,32 @@ internal sealed partial class ConversationsConnection
         EnsureSubscriptionRoom(key);
         var room = await _services.Rooms.GetRoomAsync(_account, roomId, ct).ConfigureAwait(false);
         await UnsubscribeAsync(key).ConfigureAwait(false);
-        var acknowledged = Start(key, token => _services.Rooms.SubscribeAsync(_account, roomId, token), null, roomId);
+        var name = SubscriptionNames.Room(roomId);
+        var acknowledged = Start(key, token => _services.Rooms.SubscribeAsync(_account, roomId, token), e => FrameWriter.Event(e, name), name, null, roomId);
         await EnqueueAsync(FrameWriter.Ack(id, room, Json.Room), ct).ConfigureAwait(false);
         acknowledged.TrySetResult();
         return null;
+    }
+
+    private async Task<byte[]?> SubscribeInboxAsync(string id, Dictionary<string, long>? known, CancellationToken ct)
+    {
+        EnsureSubscriptionRoom(InboxKey);
+
+        // The engine checks the caller and the known versions at the call, so bad input is refused before the ack.
+        var events = _services.Rooms.SubscribeInboxAsync(_account, known, CancellationToken.None);
+        await UnsubscribeAsync(InboxKey).ConfigureAwait(false);
+        var acknowledged = Start(InboxKey, token => WithToken(events, token), FrameWriter.Event, SubscriptionNames.Inbox, null, null);
+        await EnqueueAsync(FrameWriter.Ack(id, new InboxSubscribeResult(), Json.InboxSubscribeResult), ct).ConfigureAwait(false);
+        acknowledged.TrySetResult();
+        return null;
+
+        static async IAsyncEnumerable<InboxEvent> WithToken(IAsyncEnumerable<InboxEvent> source, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+        {
+            await foreach (var e in source.WithCancellation(token).ConfigureAwait(false))
+            {
+                yield return e;
+            }
+        }
     }
 
     private void EnsureSubscriptionRoom(string key)
@@ -57,13 +82,13 @@ internal sealed partial class ConversationsConnection
     /// Starts following before the ack is queued (the first read begins the engine's subscription), and holds every event
     /// back until the returned source is completed, right after the ack: the ack always comes first.
     /// </summary>
-    private TaskCompletionSource Start(string key, Func<CancellationToken, IAsyncEnumerable<ConversationEvent>> subscribe, string? conversationId, string? roomId)
+    private TaskCompletionSource Start<T>(string key, Func<CancellationToken, IAsyncEnumerable<T>> subscribe, Func<T, byte[]> frame, string name, string? conversationId, string? roomId)
     {
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
         var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var enumerator = subscribe(cancel.Token).GetAsyncEnumerator(cancel.Token);
         var first = enumerator.MoveNextAsync();
-        var pump = PumpAsync(enumerator, first, acknowledged.Task, conversationId, roomId, cancel.Token);
+        var pump = PumpAsync(enumerator, first, frame, acknowledged.Task, name, conversationId, roomId, cancel.Token);
         lock (_subscriptions)
         {
             _subscriptions[key] = (cancel, pump);
@@ -72,7 +97,7 @@ internal sealed partial class ConversationsConnection
         return acknowledged;
     }
 
-    private async Task PumpAsync(IAsyncEnumerator<ConversationEvent> events, ValueTask<bool> first, Task acknowledged, string? conversationId, string? roomId, CancellationToken ct)
+    private async Task PumpAsync<T>(IAsyncEnumerator<T> events, ValueTask<bool> first, Func<T, byte[]> frame, Task acknowledged, string name, string? conversationId, string? roomId, CancellationToken ct)
     {
         try
         {
@@ -80,7 +105,7 @@ internal sealed partial class ConversationsConnection
             await acknowledged.WaitAsync(ct).ConfigureAwait(false);
             while (more)
             {
-                if (!await EnqueueAsync(FrameWriter.Event(events.Current), ct).ConfigureAwait(false))
+                if (!await EnqueueAsync(frame(events.Current), ct).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -90,7 +115,7 @@ internal sealed partial class ConversationsConnection
 
             if (!ct.IsCancellationRequested)
             {
-                await EnqueueAsync(FrameWriter.SubscriptionEnded(conversationId, roomId, null, "The subscription ended: the caller is no longer a participant."), ct).ConfigureAwait(false);
+                await EnqueueAsync(FrameWriter.SubscriptionEnded(name, conversationId, roomId, null, "The subscription ended: the caller is no longer a participant."), ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -101,11 +126,11 @@ internal sealed partial class ConversationsConnection
             var (code, message, expected) = ErrorMapping.Map(e);
             if (!expected)
             {
-                Log.SubscriptionFailed(_logger, conversationId ?? roomId ?? "?", _id, e);
+                Log.SubscriptionFailed(_logger, name, _id, e);
             }
 
             await acknowledged.WaitAsync(ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            await EnqueueAsync(FrameWriter.SubscriptionEnded(conversationId, roomId, code, message), ct).ConfigureAwait(false);
+            await EnqueueAsync(FrameWriter.SubscriptionEnded(name, conversationId, roomId, code, message), ct).ConfigureAwait(false);
         }
         finally
         {

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace Conversations.Internal;
 
 /// <summary>The HTTP API: the same reads and writes as the WebSocket commands, JSON in and out, problem details on error.</summary>
-internal sealed class HttpEndpoints(ConversationsEndpointOptions options, AccountResolver accounts, ServiceSet services, ILogger logger)
+internal sealed partial class HttpEndpoints(ConversationsEndpointOptions options, AccountResolver accounts, ServiceSet services, ILogger logger)
 {
     private static ProtocolJson Json => ProtocolJson.Default;
 
@@ -46,7 +46,11 @@ internal sealed class HttpEndpoints(ConversationsEndpointOptions options, Accoun
             var body = await BodyAsync(c, Json.ClientFrame).ConfigureAwait(false);
             return await s.Conversations.MarkReadAsync(a, Route(c, "conversationId"), body.Sequence ?? throw new InvalidArgumentException("The body needs \"sequence\"."), ct).ConfigureAwait(false);
         }, Json.ReadMarker));
+        group.MapPost("/conversations/{conversationId}/messages/{messageId}/stop", Handle((c, a, ct) => s.Messages.StopAsync(a, Route(c, "conversationId"), Route(c, "messageId"), ct), Json.Message));
+        group.MapPost("/conversations/{conversationId}/messages/{messageId}/regenerate", Handle((c, a, ct) => s.Messages.RegenerateAsync(a, Route(c, "conversationId"), Route(c, "messageId"), ct), Json.Message));
+        group.MapGet("/inbox", Handle((c, a, ct) => s.Rooms.GetInboxAsync(a, Inbox(c), ct), Json.InboxPage));
         group.MapGet("/conversations/{conversationId}/read-markers", Handle((c, a, ct) => s.Conversations.GetReadMarkersAsync(a, Route(c, "conversationId"), ct), Json.IReadOnlyListReadMarker));
+        MapAssets(group);
     }
 
     public static Task WriteProblemAsync(HttpContext context, string code, string detail)
@@ -136,6 +140,19 @@ internal sealed class HttpEndpoints(ConversationsEndpointOptions options, Accoun
 
     private static string Route(HttpContext context, string name) =>
         context.Request.RouteValues[name] as string ?? throw new InvalidArgumentException($"Missing route value \"{name}\".");
+
+    private static InboxQuery Inbox(HttpContext context)
+    {
+        var q = context.Request.Query;
+        var limit = q["limit"];
+        return new InboxQuery
+        {
+            Limit = limit.Count == 0 ? 50
+                : int.TryParse(limit[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
+                : throw new InvalidArgumentException("Query \"limit\" must be an integer."),
+            Cursor = q["cursor"].Count == 0 ? null : q["cursor"][0],
+        };
+    }
 
     private static HistoryQuery History(HttpContext context)
     {

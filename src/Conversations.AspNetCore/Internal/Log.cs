@@ -42,4 +42,7 @@ internal static partial class Log
 
     [LoggerMessage(212, LogLevel.Debug, "WebSocket handshake refused: unsupported subprotocols {Requested}.")]
     public static partial void SubprotocolRefused(ILogger logger, string requested);
+
+    [LoggerMessage(220, LogLevel.Information, "Upload to blob {Key} rejected: {Reason}")]
+    public static partial void BlobUploadRejected(ILogger logger, string key, string reason);
 }

@@ -12,4 +12,10 @@ internal sealed class ServiceSet(IRoomService rooms, IParticipantService partici
     public IMessageService Messages { get; } = messages;
 
     public TimeProvider TimeProvider { get; } = timeProvider;
+
+    /// <summary>Gets the asset service, or <see langword="null"/> when no asset store is configured.</summary>
+    public IAssetService? Assets { get; init; }
+
+    /// <summary>Gets the asset folder service, or <see langword="null"/> when no asset store is configured.</summary>
+    public IAssetFolderService? AssetFolders { get; init; }
 }

@@ -6,7 +6,7 @@ namespace Conversations.Protocol;
 /// A command from a client. One flat shape for every command: <see cref="Type"/> names the command,
 /// <see cref="Id"/> is echoed in the answer, and each command reads the arguments it documents.
 /// </summary>
-internal sealed class ClientFrame
+internal sealed partial class ClientFrame
 {
     public string? Type { get; set; }
 
@@ -55,4 +55,7 @@ internal sealed class ClientFrame
     public long? Sequence { get; set; }
 
     public string? Delta { get; set; }
+
+    /// <summary>The versions of the inbox entries a subscriber holds (<c>inbox.subscribe</c>); <c>cursor</c> pages <c>inbox.get</c> too.</summary>
+    public Dictionary<string, long>? Known { get; set; }
 }
