@@ -17,7 +17,7 @@ public sealed class PostgreSqlStoreTests
         var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => schema.OpenStoreAsync())));
         try
         {
-            (await schema.ScalarAsync("SELECT count(*) FROM {s}.schema_version")).Should().Be(1L);
+            (await schema.ScalarAsync("SELECT count(*) FROM {s}.schema_version")).Should().Be((long)Internal.PostgreSqlSchema.CurrentVersion);
             var conversation = await SeedConversationAsync(stores[0]);
             (await stores[3].GetConversationAsync(conversation.Id, CancellationToken.None)).Should().NotBeNull();
         }
@@ -28,6 +28,34 @@ public sealed class PostgreSqlStoreTests
                 await store.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>A schema written before assets existed (version 1) is upgraded in place: its messages stay, assets work.</summary>
+    [RequiresServerFact(TestServers.PostgresVariable)]
+    public async Task Migrations_VersionOneSchema_GainsAssets_AndKeepsItsData()
+    {
+        await using var schema = new PostgreSqlTestSchema();
+        Conversation conversation;
+        await using (var first = await schema.OpenStoreAsync())
+        {
+            conversation = await SeedConversationAsync(first);
+            await first.AppendMessageAsync(Draft(conversation.Id, "alice", "before assets"), AppendOptions.None, CancellationToken.None);
+        }
+
+        // Back to exactly what version 1 wrote: migration 1 is never edited, so only the later tables go.
+        await schema.ScalarAsync("DROP TABLE {s}.assets, {s}.asset_folders; DELETE FROM {s}.schema_version WHERE version > 1");
+
+        await using var upgraded = await schema.OpenStoreAsync();
+        (await schema.ScalarAsync("SELECT max(version) FROM {s}.schema_version")).Should().Be(Internal.PostgreSqlSchema.CurrentVersion);
+        (await upgraded.GetMessagesAsync(conversation.Id, HistoryQuery.Latest(10), CancellationToken.None)).Should().ContainSingle().Which.Text.Should().Be("before assets");
+        upgraded.SupportsAssets.Should().BeTrue();
+        var asset = new Asset
+        {
+            Id = "a1", Scope = AssetScope.Account("alice"), Name = "x.png", MediaType = "image/png", Size = 3, UploadedBy = "alice",
+            Status = AssetStatus.Pending, CreatedAt = At, ExpiresAt = At.AddHours(1),
+        };
+        (await upgraded.ReserveAssetAsync(asset, 10, CancellationToken.None)).Should().BeTrue();
+        (await upgraded.GetAssetAsync("a1", CancellationToken.None))!.Name.Should().Be("x.png");
     }
 
     [RequiresServerFact(TestServers.PostgresVariable)]
@@ -116,6 +144,29 @@ public sealed class PostgreSqlStoreTests
         var log = await store.ReadLogAsync(conversation.Id, 0, 1000, CancellationToken.None);
         log.Select(e => e.Sequence).Should().Equal(Enumerable.Range(1, 50).Select(i => (long)i));
         (await store.GetConversationAsync(conversation.Id, CancellationToken.None))!.LastSequence.Should().Be(50);
+    }
+
+    /// <summary>
+    /// Invariant 2 across hosts: two store instances post the same client ids at once. A repeat committed by the other
+    /// instance after a batch's snapshot was taken trips the unique index; the batch is tried again and returns the
+    /// original, so each id is stored once and the log stays gapless.
+    /// </summary>
+    [RequiresServerFact(TestServers.PostgresVariable)]
+    public async Task TwoInstances_ConcurrentRepeats_StoreOne_AndBurnNoSequence()
+    {
+        await using var schema = new PostgreSqlTestSchema();
+        await using var a = await schema.OpenStoreAsync();
+        await using var b = await schema.OpenStoreAsync();
+        var conversation = await SeedConversationAsync(a);
+        var results = await Task.WhenAll(Enumerable.Range(0, 240).Select(i => Task.Run(async () =>
+            await (i % 2 == 0 ? a : b).AppendMessageAsync(Draft(conversation.Id, "alice", $"m{i % 40}", clientMessageId: $"k{i % 40}"), AppendOptions.None, CancellationToken.None))));
+
+        results.Count(r => r.Created).Should().Be(40);
+        results.GroupBy(r => r.Message.ClientMessageId).Should().HaveCount(40)
+            .And.AllSatisfy(g => g.Select(r => r.Message.Id).Distinct().Should().ContainSingle());
+        var log = await b.ReadLogAsync(conversation.Id, 0, 1000, CancellationToken.None);
+        log.Select(e => e.Sequence).Should().Equal(Enumerable.Range(1, 40).Select(i => (long)i));
+        log.Select(e => e.Message.ClientMessageId).Should().OnlyHaveUniqueItems();
     }
 
     /// <summary>Invariant 9: a text PostgreSQL cannot store is refused alone; the appends batched with it are stored, gapless.</summary>

@@ -106,6 +106,34 @@ internal static class PostgreSqlSchema
         );
         CREATE INDEX triggers_pending ON {s}.triggers (created_at, conversation_id, agent_id, sequence) WHERE status = 0;
         """,
+        """
+        CREATE TABLE {s}.assets (
+            id text COLLATE "C" PRIMARY KEY,
+            scope text NOT NULL,
+            folder text COLLATE "C" NOT NULL,
+            name text COLLATE "C" NOT NULL,
+            media_type text NOT NULL,
+            size bigint NOT NULL,
+            sha256 text,
+            uploaded_by text NOT NULL,
+            uploader_kind integer NOT NULL,
+            status integer NOT NULL,
+            created_at timestamptz NOT NULL,
+            expires_at timestamptz,
+            completed_at timestamptz
+        );
+        CREATE INDEX assets_by_folder ON {s}.assets (scope, folder, name, id);
+        CREATE INDEX assets_to_sweep ON {s}.assets (created_at, id) WHERE status <> 1;
+        CREATE TABLE {s}.asset_folders (
+            scope text NOT NULL,
+            path text COLLATE "C" NOT NULL,
+            parent text COLLATE "C" NOT NULL,
+            created_by text NOT NULL,
+            created_at timestamptz NOT NULL,
+            PRIMARY KEY (scope, path)
+        );
+        CREATE INDEX asset_folders_by_parent ON {s}.asset_folders (scope, parent, path);
+        """,
     ];
 
     /// <summary>Gets the schema version this build writes.</summary>
