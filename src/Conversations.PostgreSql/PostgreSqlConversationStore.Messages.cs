@@ -104,9 +104,10 @@ public sealed partial class PostgreSqlConversationStore
     /// Changes a stored message under its conversation's row lock: takes the next sequence, reads the message, and asks
     /// <paramref name="decide"/> for the new version, given the stored message and the end of its stream lease
     /// (<see langword="null"/> to refuse: nothing is stored, the sequence is given back by the rollback). A change that ends
-    /// a stream also ends its lease.
+    /// a stream also ends its lease. With a <paramref name="trigger"/>, the same transaction records one pending flow trigger
+    /// keyed by the change's sequence.
     /// </summary>
-    private Task<UpdateResult> ChangeMessageAsync(string conversationId, string messageId, Func<Message, DateTimeOffset?, Message?> decide, CancellationToken cancellationToken) =>
+    private Task<UpdateResult> ChangeMessageAsync(string conversationId, string messageId, Func<Message, DateTimeOffset?, Message?> decide, CancellationToken cancellationToken, TriggerSpec? trigger = null) =>
         WriteAsync(async (c, ct) =>
         {
             long sequence;
@@ -153,6 +154,14 @@ public sealed partial class PostgreSqlConversationStore
                     Json(DataJson(changed.Data), NpgsqlDbType.Json), P((int)changed.Status), Time(changed.EditedAt), Time(changed.DeletedAt)));
                 write.BatchCommands.Add(BatchCommand($"INSERT INTO {_s}.log (conversation_id, sequence, kind, message_sequence, at) VALUES ($1, $2, $3, $4, $5)",
                     P(conversationId), P(sequence), P((int)kind), P(current.Sequence), Time(_timeProvider.GetUtcNow())));
+                if (trigger is not null)
+                {
+                    write.BatchCommands.Add(BatchCommand(
+                        $"INSERT INTO {_s}.triggers (conversation_id, agent_id, sequence, room_id, kind, message_id, chain_depth, status, attempts, next_attempt_at, created_at) " +
+                        "VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, '-infinity', $8) ON CONFLICT DO NOTHING",
+                        P(conversationId), P(trigger.AgentId), P(sequence), P(current.RoomId), P((int)trigger.Kind), P(trigger.MessageId), P(trigger.ChainDepth), Time(_timeProvider.GetUtcNow())));
+                }
+
                 await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
 
