@@ -137,7 +137,7 @@ public sealed class RedisFaultTests
     }
 
     /// <summary>A PostgreSQL schema (and Redis channel prefix) of the test's own.</summary>
-    private sealed class Schema : IAsyncDisposable
+    internal sealed class Schema : IAsyncDisposable
     {
         public string Name { get; } = "r_" + Guid.NewGuid().ToString("N")[..20];
 
