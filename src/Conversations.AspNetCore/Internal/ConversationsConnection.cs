@@ -30,6 +30,10 @@ internal sealed partial class ConversationsConnection
     private volatile bool _closing;
     private int _invalidFrames;
 
+    // The answers of pipelined posts, in the order the posts arrived (receive loop only).
+    private Task _answered = Task.CompletedTask;
+    private int _postsInFlight;
+
     public ConversationsConnection(WebSocket socket, Account account, ServiceSet services, WebSocketEndpointOptions options, ConnectionRegistry registry, ILogger logger)
     {
         _socket = socket;
@@ -141,30 +145,39 @@ internal sealed partial class ConversationsConnection
     /// <summary>
     /// Drains the queue. Frames that are already waiting go out together in one WebSocket message, separated by a line
     /// feed (JSON text never contains a raw one): under load that saves a send per frame; when idle each frame goes alone.
+    /// The batch buffer is rented only while a batch is sent, so an idle connection holds none.
     /// </summary>
     private async Task SendLoopAsync()
     {
         var reader = _sendQueue.Reader;
-        var batch = new ArrayBufferWriter<byte>(MaxBatchBytes + 1024);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (!_closing && reader.TryRead(out var frame))
             {
-                ReadOnlyMemory<byte> message = frame;
-                if (reader.TryPeek(out _))
+                if (!reader.TryPeek(out var second) || frame.Length + 1 + second.Length > MaxBatchBytes)
                 {
-                    batch.ResetWrittenCount();
-                    batch.Write(frame);
-                    while (batch.WrittenCount < MaxBatchBytes && reader.TryRead(out var next))
-                    {
-                        batch.Write("\n"u8);
-                        batch.Write(next);
-                    }
-
-                    message = batch.WrittenMemory;
+                    await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    continue;
                 }
 
-                await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                var batch = ArrayPool<byte>.Shared.Rent(MaxBatchBytes);
+                try
+                {
+                    frame.CopyTo(batch, 0);
+                    var length = frame.Length;
+                    while (reader.TryPeek(out var next) && length + 1 + next.Length <= MaxBatchBytes && reader.TryRead(out next))
+                    {
+                        batch[length++] = (byte)'\n';
+                        next.CopyTo(batch, length);
+                        length += next.Length;
+                    }
+
+                    await _socket.SendAsync(batch.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(batch);
+                }
             }
 
             if (_closing)
@@ -174,18 +187,29 @@ internal sealed partial class ConversationsConnection
         }
     }
 
+    /// <summary>
+    /// Reads frames. Each read first waits for data without a buffer (a zero-byte read), so an idle connection holds no
+    /// receive buffer; one is rented per message and returned once the message is handled.
+    /// </summary>
     private async Task ReceiveLoopAsync()
     {
         var max = _options.MaxMessageBytes;
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(max + 1, 16 * 1024));
-        try
+        while (true)
         {
-            while (true)
+            var waiting = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+            if (waiting.MessageType == WebSocketMessageType.Close)
+            {
+                await DrainPostsAsync().ConfigureAwait(false);
+                return;
+            }
+
+            var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(max + 1, 16 * 1024));
+            try
             {
                 var count = 0;
                 var oversized = false;
-                ValueWebSocketReceiveResult result;
-                do
+                var result = waiting;
+                while (!result.EndOfMessage)
                 {
                     if (!oversized && count == buffer.Length)
                     {
@@ -203,10 +227,10 @@ internal sealed partial class ConversationsConnection
                         oversized = count > max;
                     }
                 }
-                while (!result.EndOfMessage);
 
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
+                    await DrainPostsAsync().ConfigureAwait(false);
                     return;
                 }
 
@@ -228,10 +252,22 @@ internal sealed partial class ConversationsConnection
                     await ProcessAsync(buffer.AsMemory(0, count)).ConfigureAwait(false);
                 }
             }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
-        finally
+    }
+
+    /// <summary>The client is closing: answer the posts it sent before it closed.</summary>
+    private async Task DrainPostsAsync()
+    {
+        try
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            await _answered.WaitAsync(_options.CloseTimeout, _services.TimeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
         }
     }
 
@@ -270,33 +306,61 @@ internal sealed partial class ConversationsConnection
             return;
         }
 
-        byte[] answer;
-        try
+        if (frame.Type == CommandTypes.MessagesPost)
         {
-            var executed = await ExecuteAsync(frame, _lifetime.Token).ConfigureAwait(false);
-            if (executed is null)
+            // Pipelined: the post is checked and handed to the store now, in arrival order (the engine numbers a caller's
+            // posts in call order), and answered in that order once stored; the next frame is read meanwhile.
+            if (_postsInFlight >= _options.MaxPipelinedPosts)
             {
-                return;
+                await _answered.ConfigureAwait(false);
             }
 
-            answer = executed;
+            Interlocked.Increment(ref _postsInFlight);
+            _answered = AnswerInOrderAsync(frame, ExecuteAsync(frame, _lifetime.Token), _answered);
+            return;
+        }
+
+        // Any other command runs after the posts sent before it were answered.
+        await _answered.ConfigureAwait(false);
+        var answer = await AnswerAsync(frame, ExecuteAsync(frame, _lifetime.Token)).ConfigureAwait(false);
+        if (answer is not null)
+        {
+            await EnqueueAsync(answer).ConfigureAwait(false);
+        }
+    }
+
+    private async Task AnswerInOrderAsync(ClientFrame frame, Task<byte[]?> execution, Task previous)
+    {
+        var answer = await AnswerAsync(frame, execution).ConfigureAwait(false);
+        await previous.ConfigureAwait(false);
+        Interlocked.Decrement(ref _postsInFlight);
+        if (answer is not null)
+        {
+            await EnqueueAsync(answer).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits for a command and returns its answer: its ack, its error frame, or <see langword="null"/> when it already queued its answer (or the connection is closing).</summary>
+    private async Task<byte[]?> AnswerAsync(ClientFrame frame, Task<byte[]?> execution)
+    {
+        try
+        {
+            return await execution.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_closing)
         {
-            return;
+            return null;
         }
         catch (Exception e)
         {
             var (code, message, expected) = ErrorMapping.Map(e);
             if (!expected)
             {
-                Log.CommandFailed(_logger, frame.Type, _id, e);
+                Log.CommandFailed(_logger, frame.Type ?? "?", _id, e);
             }
 
-            answer = FrameWriter.Error(frame.Id, code, message);
+            return FrameWriter.Error(frame.Id, code, message);
         }
-
-        await EnqueueAsync(answer).ConfigureAwait(false);
     }
 
     /// <summary>Finds the request id of a frame that failed to bind, so the error can name it.</summary>

@@ -14,6 +14,8 @@ internal sealed partial class MessageService(
     /// <summary>How many times an edit or delete that lost a race with another change is tried again before <c>conflict</c>.</summary>
     private const int ChangeRetries = 1;
 
+    private readonly PostOrder _order = new();
+
     private EngineCore Core => core;
 
     private EventPublisher Publisher => publisher;
@@ -38,11 +40,13 @@ internal sealed partial class MessageService(
             throw new InvalidArgumentException("A message needs text, an attachment or structured data.");
         }
 
+        // The turn is taken before the first await: this caller's posts to the conversation are numbered in call order.
+        using var turn = _order.Take(caller.Id, conversationId);
         var conversation = await PrepareNewMessageAsync(caller, conversationId, request.Format, request.Data, request.ClientMessageId, request.ReplyToId, cancellationToken).ConfigureAwait(false);
         var attachments = await ResolveAttachmentsAsync(caller, conversation.RoomId, request.Attachments, current: null, cancellationToken).ConfigureAwait(false);
 
         var draft = NewMessage(caller, conversation, text, request.Format, attachments, request.Data, request.ReplyToId, request.ClientMessageId, MessageStatus.Complete, chainDepth);
-        var result = await AppendAsync(caller, draft, streamLease: null, cancellationToken).ConfigureAwait(false);
+        var result = await AppendAsync(caller, draft, streamLease: null, turn, cancellationToken).ConfigureAwait(false);
         return result.Message;
     }
 
@@ -128,7 +132,7 @@ internal sealed partial class MessageService(
             throw new InvalidArgumentException("'after' must be at least 0 and 'before' at least 1.");
         }
 
-        var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        var conversation = await core.GetKnownConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
         await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Observer, cancellationToken).ConfigureAwait(false);
 
         // Ask for one more than the page to learn whether more lie beyond it.
@@ -147,7 +151,7 @@ internal sealed partial class MessageService(
     {
         EngineCore.ValidateCaller(caller);
         core.ValidateId(conversationId, nameof(conversationId));
-        var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        var conversation = await core.GetKnownConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
         await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Member, cancellationToken).ConfigureAwait(false);
         publisher.Publish(new TypingEvent
         {
@@ -207,7 +211,7 @@ internal sealed partial class MessageService(
             core.ValidateId(clientMessageId, nameof(clientMessageId));
         }
 
-        var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        var conversation = await core.GetKnownConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
         await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Member, cancellationToken).ConfigureAwait(false);
         await ValidateReplyToAsync(conversationId, replyToId, cancellationToken).ConfigureAwait(false);
         return conversation;
@@ -229,7 +233,7 @@ internal sealed partial class MessageService(
 
     private async Task<Message> GetEditableAsync(Account caller, string conversationId, string messageId, CancellationToken cancellationToken)
     {
-        var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        var conversation = await core.GetKnownConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
         var participant = await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Observer, cancellationToken).ConfigureAwait(false);
         var message = await core.Store.GetMessageAsync(conversationId, messageId, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException($"Message '{messageId}' does not exist in conversation '{conversationId}'.");
@@ -257,7 +261,7 @@ internal sealed partial class MessageService(
     /// Appends a message; in the same store write, the triggers of the room's auto-respond agents (unless the message is
     /// deeper than the chain limit) and a streaming message's lease. Then announces it.
     /// </summary>
-    private async Task<Storage.AppendResult> AppendAsync(Account caller, Message draft, Storage.StreamLease? streamLease, CancellationToken cancellationToken)
+    private async Task<Storage.AppendResult> AppendAsync(Account caller, Message draft, Storage.StreamLease? streamLease, PostOrder.Turn turn, CancellationToken cancellationToken)
     {
         var createTriggers = draft.ChainDepth <= core.Options.MaxAgentChainDepth;
         if (!createTriggers)
@@ -267,7 +271,10 @@ internal sealed partial class MessageService(
 
         using var activity = ConversationsDiagnostics.ActivitySource.StartActivity("conversations.append");
         activity?.SetTag("conversations.conversation_id", draft.ConversationId);
-        var result = await core.Store.AppendMessageAsync(draft, new Storage.AppendOptions { CreateTriggers = createTriggers, StreamLease = streamLease }, cancellationToken).ConfigureAwait(false);
+        await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var appending = core.Store.AppendMessageAsync(draft, new Storage.AppendOptions { CreateTriggers = createTriggers, StreamLease = streamLease }, cancellationToken);
+        turn.Dispose();
+        var result = await appending.ConfigureAwait(false);
         activity?.SetTag("conversations.sequence", result.Message.Sequence);
         if (!result.Created)
         {
