@@ -11,7 +11,8 @@ public sealed partial class PostgreSqlConversationStore
     /// <remarks>
     /// Concurrent appends are gathered into one transaction per batch: the batch locks its conversations' rows (in id
     /// order, so batches never deadlock), looks up repeated client message ids, and only then assigns sequences — a
-    /// repeat uses up no number.
+    /// repeat uses up no number. Once the store is initialized (the engine does it at start), an append is queued for its
+    /// conversation's writer before this method returns, so appends to one conversation are numbered in call order.
     /// </remarks>
     public override ValueTask<AppendResult> AppendMessageAsync(Message message, AppendOptions options, CancellationToken cancellationToken)
     {

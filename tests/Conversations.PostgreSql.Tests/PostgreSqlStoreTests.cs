@@ -169,6 +169,29 @@ public sealed class PostgreSqlStoreTests
         log.Select(e => e.Message.ClientMessageId).Should().OnlyHaveUniqueItems();
     }
 
+    /// <summary>
+    /// Call order is sequence order: appends made one after another without waiting (a client pipelining its posts) are
+    /// numbered in the order of the calls, across batches, while another conversation's appends share the writers.
+    /// </summary>
+    [RequiresServerFact(TestServers.PostgresVariable)]
+    public async Task PipelinedAppends_AreNumberedInCallOrder()
+    {
+        await using var schema = new PostgreSqlTestSchema();
+        await using var store = await schema.OpenStoreAsync(o => o.MaxBatchSize = 8);
+        var conversation = await SeedConversationAsync(store);
+        var other = await SeedConversationAsync(store);
+        var noise = Task.WhenAll(Enumerable.Range(0, 100).Select(i => Task.Run(async () =>
+            await store.AppendMessageAsync(Draft(other.Id, "alice", $"n{i}"), AppendOptions.None, CancellationToken.None))));
+        var calls = Enumerable.Range(0, 200)
+            .Select(i => store.AppendMessageAsync(Draft(conversation.Id, "alice", $"p{i}"), AppendOptions.None, CancellationToken.None).AsTask())
+            .ToArray();
+
+        var results = await Task.WhenAll(calls);
+        await noise;
+        results.Select(r => r.Message.Text).Should().Equal(Enumerable.Range(0, 200).Select(i => $"p{i}"));
+        results.Select(r => r.Message.Sequence).Should().Equal(Enumerable.Range(1, 200).Select(i => (long)i));
+    }
+
     /// <summary>Invariant 9: a text PostgreSQL cannot store is refused alone; the appends batched with it are stored, gapless.</summary>
     [RequiresServerFact(TestServers.PostgresVariable)]
     public async Task Invariant9_UnstorableText_IsRefusedAlone_InsideABatch()
