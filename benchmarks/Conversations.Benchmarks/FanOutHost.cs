@@ -35,11 +35,13 @@ internal sealed class FanOutHost : IAsyncDisposable
 
     public Uri Url(string path) => new(BaseUri, path);
 
-    public static async Task<FanOutHost> StartAsync()
+    /// <summary>Starts a host; <paramref name="configure"/> runs first, so a store or bus it registers wins over the defaults.</summary>
+    public static async Task<FanOutHost> StartAsync(Action<IServiceCollection>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        configure?.Invoke(builder.Services);
         builder.Services.AddConversations();
         builder.Services.AddSignalR();
         builder.Services.AddAuthentication("Bench").AddScheme<AuthenticationSchemeOptions, BearerIsUserHandler>("Bench", null);

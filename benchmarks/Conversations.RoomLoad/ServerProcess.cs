@@ -25,8 +25,14 @@ internal sealed class ServerProcess : IAsyncDisposable
         var folder = Path.Combine(Path.GetTempPath(), "conversations-roomload", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var port = FreePort();
-        var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
-        info.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
+        // Run the same program again: through the dotnet host when that is what runs this one, else its own executable.
+        var host = Environment.ProcessPath!;
+        var info = new ProcessStartInfo(host) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            info.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
+        }
+
         info.ArgumentList.Add("server");
         info.ArgumentList.Add(kind);
         info.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));

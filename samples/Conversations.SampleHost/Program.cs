@@ -49,9 +49,21 @@ namespace Conversations.SampleHost
             {
                 conversations.UseInMemoryStore();
             }
+            else if (string.Equals(store, "postgresql", StringComparison.OrdinalIgnoreCase))
+            {
+                // Several hosts: one PostgreSQL for the store (README: "Several hosts: PostgreSQL and Redis").
+                var connectionString = config["Conversations:PostgreSql"] ?? throw new InvalidOperationException("Conversations:PostgreSql (an Npgsql connection string) is required when Conversations:Store is \"postgresql\".");
+                conversations.UsePostgreSql(connectionString, o => o.Schema = config["Conversations:Schema"] ?? o.Schema);
+            }
             else
             {
                 conversations.UseSqlite($"Data Source={Path.Combine(dataFolder, "conversations.db")}");
+            }
+
+            if (config["Conversations:Redis"] is { Length: > 0 } redis)
+            {
+                // Live events between hosts; without it each host's subscribers see other hosts' posts only when they read the store.
+                conversations.UseRedisEventBus(redis);
             }
 
             // Files: bytes beside the database, served by MapConversations through signed URLs.

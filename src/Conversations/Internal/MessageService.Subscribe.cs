@@ -49,7 +49,12 @@ internal sealed partial class MessageService
                 switch (item.Kind)
                 {
                     case EventBusItemKind.Overflow:
-                        // Live events were dropped: the store has the log; snapshots replace the deltas.
+                        // Live events were dropped (the caller's removal among them, maybe): the store has the log; snapshots replace the deltas.
+                        if (!await IsStillParticipantAsync(caller, conversation.RoomId, cancellationToken).ConfigureAwait(false))
+                        {
+                            yield break;
+                        }
+
                         Log.SubscriberCatchingUp(logger, conversationId, last);
                         ConversationsDiagnostics.SubscriberCatchUpsCounter.Add(1);
                         await foreach (var e in CatchUpAsync(conversationId, last, follower, cancellationToken).ConfigureAwait(false))
@@ -69,6 +74,11 @@ internal sealed partial class MessageService
                         if (!string.Equals(item.ConversationId, conversationId, StringComparison.Ordinal) || (item.Sequence != 0 && item.Sequence <= last))
                         {
                             continue;
+                        }
+
+                        if (!await IsStillParticipantAsync(caller, conversation.RoomId, cancellationToken).ConfigureAwait(false))
+                        {
+                            yield break;
                         }
 
                         await foreach (var e in CatchUpAsync(conversationId, last, follower, cancellationToken).ConfigureAwait(false))
@@ -131,6 +141,13 @@ internal sealed partial class MessageService
             }
         }
     }
+
+    /// <summary>
+    /// A bus between hosts may lose events — the caller's removal from the room among them — so a subscription checks the
+    /// caller is still a participant before it reads the store on a bare doorbell or after an overflow (invariant 4).
+    /// </summary>
+    private async Task<bool> IsStillParticipantAsync(Account caller, string roomId, CancellationToken cancellationToken) =>
+        caller.IsSystem || await core.Store.GetParticipantAsync(roomId, caller.Id, cancellationToken).ConfigureAwait(false) is { } participant && participant.Kind == caller.Kind;
 
     private async IAsyncEnumerable<ConversationEvent> CatchUpAsync(string conversationId, long after, StreamFollower follower, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
