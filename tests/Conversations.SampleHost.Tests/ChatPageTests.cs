@@ -8,7 +8,7 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
 {
     private const float Timeout = 15_000;
 
-    [Fact]
+    [RequiresServerFact(TestServers.ChromiumVariable)]
     public async Task Two_people_exchange_messages_live()
     {
         await using var server = await SampleHostServer.StartAsync();
@@ -41,7 +41,7 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         await ScreenshotAsync(bob, "two-people-bob");
     }
 
-    [Fact]
+    [RequiresServerFact(TestServers.ChromiumVariable)]
     public async Task A_direct_room_with_the_agent_streams_its_reply_and_history_survives_a_reload()
     {
         await using var server = await SampleHostServer.StartAsync();
@@ -77,7 +77,7 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         await ScreenshotAsync(alice, "phone");
     }
 
-    [Fact]
+    [RequiresServerFact(TestServers.ChromiumVariable)]
     public async Task A_dropped_socket_reconnects_and_catches_up_without_repeats()
     {
         await using var server = await SampleHostServer.StartAsync();
@@ -103,7 +103,7 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         (await alice.Locator(".msg").CountAsync()).Should().Be(5);
     }
 
-    [Fact]
+    [RequiresServerFact(TestServers.ChromiumVariable)]
     public async Task Older_history_loads_when_scrolling_up()
     {
         await using var server = await SampleHostServer.StartAsync();

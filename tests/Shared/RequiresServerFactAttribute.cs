@@ -1,0 +1,24 @@
+namespace Conversations.TestSupport;
+
+/// <summary>
+/// A <see cref="FactAttribute"/> that is skipped when any of the named environment variables is unset (see
+/// <see cref="TestServers"/>), unless <c>./test.sh</c> asked for every test to run.
+/// </summary>
+/// <example><c>[RequiresServerFact(TestServers.PostgresVariable)]</c></example>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+internal sealed class RequiresServerFactAttribute : FactAttribute
+{
+    /// <summary>Initializes a new instance of the <see cref="RequiresServerFactAttribute"/> class.</summary>
+    /// <param name="variables">The variables the test reads, such as <see cref="TestServers.PostgresVariable"/>.</param>
+    public RequiresServerFactAttribute(params string[] variables)
+    {
+        Variables = variables;
+        if (TestServers.SkipReason(variables) is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+
+    /// <summary>Gets the variables the test reads.</summary>
+    public IReadOnlyList<string> Variables { get; }
+}
