@@ -10,7 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace Conversations.Internal;
 
 /// <summary>The HTTP API: the same reads and writes as the WebSocket commands, JSON in and out, problem details on error.</summary>
-internal sealed class HttpEndpoints(ConversationsEndpointOptions options, AccountResolver accounts, ServiceSet services, ILogger logger)
+internal sealed class HttpEndpoints(
+    ConversationsEndpointOptions options, AccountResolver accounts, EndpointAuthorization authorization, ServiceSet services, ILogger logger)
 {
     private static ProtocolJson Json => ProtocolJson.Default;
 
@@ -74,6 +75,11 @@ internal sealed class HttpEndpoints(ConversationsEndpointOptions options, Accoun
 
     private async Task RunAsync(HttpContext context, Func<HttpContext, Account, CancellationToken, Task> action)
     {
+        if (!await authorization.AuthorizeAsync(context).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var account = accounts.Resolve(context);
         if (account is null)
         {

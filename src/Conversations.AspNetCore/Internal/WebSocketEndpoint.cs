@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace Conversations.Internal;
 
 /// <summary>The WebSocket handshake: origin, identity and subprotocol checks, then one <see cref="ConversationsConnection"/>.</summary>
-internal sealed class WebSocketEndpoint(ConversationsEndpointOptions options, AccountResolver accounts, ServiceSet services, ConnectionRegistry registry, ILogger logger)
+internal sealed class WebSocketEndpoint(
+    ConversationsEndpointOptions options, AccountResolver accounts, EndpointAuthorization authorization, ServiceSet services, ConnectionRegistry registry, ILogger logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -26,6 +27,11 @@ internal sealed class WebSocketEndpoint(ConversationsEndpointOptions options, Ac
         {
             Log.OriginRefused(logger, origin);
             await HttpEndpoints.WriteProblemAsync(context, ConversationsErrorCode.Forbidden.Value, "The origin is not allowed.").ConfigureAwait(false);
+            return;
+        }
+
+        if (!await authorization.AuthorizeAsync(context).ConfigureAwait(false))
+        {
             return;
         }
 
