@@ -42,7 +42,8 @@ namespace Conversations.SampleHost
                 });
             builder.Services.AddAuthorization();
 
-            var conversations = builder.Services.AddConversations();
+            // Rate limits per account and per connection, with the defaults; bind "Conversations:RateLimits" to tune them.
+            var conversations = builder.Services.AddConversations().AddRateLimiting(o => config.GetSection("Conversations:RateLimits").Bind(o));
             var store = config["Conversations:Store"] ?? "sqlite";
             if (string.Equals(store, "memory", StringComparison.OrdinalIgnoreCase))
             {

@@ -71,7 +71,8 @@ public static class ConversationsEndpointRouteBuilderExtensions
         // Runs after the host's conventions (RequireAuthorization and the like): authorization failures get the protocol's answers.
         ((IEndpointConventionBuilder)group).Finally(EndpointAuthorization.Defer);
         var authorization = new EndpointAuthorization(logger);
-        var socket = new WebSocketEndpoint(options, accounts, authorization, services, registry, logger);
+        var limiter = sp.GetService<IConversationsRateLimiter>();
+        var socket = new WebSocketEndpoint(options, accounts, authorization, services, limiter, registry, logger);
         // The endpoint carries its own WebSocket middleware, so hosts need not call app.UseWebSockets(); if they did, it passes through.
         var upgrade = new WebSocketMiddleware(
             socket.HandleAsync,
@@ -80,7 +81,7 @@ public static class ConversationsEndpointRouteBuilderExtensions
         group.Map("/", upgrade.Invoke).WithDisplayName("Conversations WebSocket");
         if (options.EnableHttpEndpoints)
         {
-            new HttpEndpoints(options, accounts, authorization, services, logger).Map(group);
+            new HttpEndpoints(options, accounts, authorization, services, limiter, logger).Map(group);
         }
 
         return group;

@@ -363,7 +363,7 @@ public sealed partial class ConversationsClient : IAsyncDisposable
             case ServerFrameTypes.Error:
                 if (frame.Id is { } errorId && _pending.TryGetValue(errorId, out var failed))
                 {
-                    failed.Completion.TrySetException(ErrorCodes.ToException(frame.Code, frame.Message));
+                    failed.Completion.TrySetException(ErrorCodes.ToException(frame.Code, frame.Message, frame.RetryAfterMs));
                 }
                 else
                 {

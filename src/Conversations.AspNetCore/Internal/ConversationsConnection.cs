@@ -293,7 +293,7 @@ internal sealed partial class ConversationsConnection
                 Log.CommandFailed(_logger, frame.Type, _id, e);
             }
 
-            answer = FrameWriter.Error(frame.Id, code, message);
+            answer = FrameWriter.Error(frame.Id, code, message, ErrorMapping.RetryAfter(e));
         }
 
         await EnqueueAsync(answer).ConfigureAwait(false);

@@ -11,7 +11,12 @@ namespace Conversations.Internal;
 
 /// <summary>The HTTP API: the same reads and writes as the WebSocket commands, JSON in and out, problem details on error.</summary>
 internal sealed class HttpEndpoints(
-    ConversationsEndpointOptions options, AccountResolver accounts, EndpointAuthorization authorization, ServiceSet services, ILogger logger)
+    ConversationsEndpointOptions options,
+    AccountResolver accounts,
+    EndpointAuthorization authorization,
+    ServiceSet services,
+    IConversationsRateLimiter? limiter,
+    ILogger logger)
 {
     private static ProtocolJson Json => ProtocolJson.Default;
 
@@ -24,7 +29,7 @@ internal sealed class HttpEndpoints(
         {
             var body = await BodyAsync(c, Json.ClientFrame).ConfigureAwait(false);
             return await s.Rooms.GetOrCreateDirectRoomAsync(a, ParticipantSpecDto.ToSpecs(body.Participants ?? throw new InvalidArgumentException("The body needs \"participants\".")), ct).ConfigureAwait(false);
-        }, Json.Room));
+        }, Json.Room, limit: RateLimitOperation.DirectRooms));
         group.MapGet("/rooms/{roomId}", Handle((c, a, ct) => s.Rooms.GetRoomAsync(a, Route(c, "roomId"), ct), Json.Room));
         group.MapGet("/rooms/{roomId}/participants", Handle((c, a, ct) => s.Participants.ListAsync(a, Route(c, "roomId"), ct), Json.IReadOnlyListParticipant));
         group.MapPost("/rooms/{roomId}/participants", Handle(async (c, a, ct) => await s.Participants.AddAsync(a, Route(c, "roomId"), (await BodyAsync(c, Json.ParticipantSpecDto).ConfigureAwait(false)).ToSpec(), ct).ConfigureAwait(false), Json.Participant, StatusCodes.Status201Created));
@@ -34,7 +39,7 @@ internal sealed class HttpEndpoints(
         group.MapPost("/rooms/{roomId}/conversations", Handle(async (c, a, ct) => await s.Conversations.CreateAsync(a, Route(c, "roomId"), new CreateConversationRequest { Title = (await OptionalBodyAsync(c, Json.ClientFrame).ConfigureAwait(false))?.Title }, ct).ConfigureAwait(false), Json.Conversation, StatusCodes.Status201Created));
         group.MapGet("/conversations/{conversationId}", Handle((c, a, ct) => s.Conversations.GetAsync(a, Route(c, "conversationId"), ct), Json.Conversation));
         group.MapGet("/conversations/{conversationId}/messages", Handle((c, a, ct) => s.Messages.GetHistoryAsync(a, Route(c, "conversationId"), History(c), ct), Json.MessagePage));
-        group.MapPost("/conversations/{conversationId}/messages", Handle(async (c, a, ct) => await s.Messages.PostAsync(a, Route(c, "conversationId"), ConversationsConnection.ToPostRequest(await BodyAsync(c, Json.ClientFrame).ConfigureAwait(false)), ct).ConfigureAwait(false), Json.Message, StatusCodes.Status201Created));
+        group.MapPost("/conversations/{conversationId}/messages", Handle(async (c, a, ct) => await s.Messages.PostAsync(a, Route(c, "conversationId"), ConversationsConnection.ToPostRequest(await BodyAsync(c, Json.ClientFrame).ConfigureAwait(false)), ct).ConfigureAwait(false), Json.Message, StatusCodes.Status201Created, RateLimitOperation.Posts));
         group.MapMethods("/conversations/{conversationId}/messages/{messageId}", ["PATCH"], Handle(async (c, a, ct) => await s.Messages.EditAsync(a, Route(c, "conversationId"), Route(c, "messageId"), ConversationsConnection.ToEditRequest(await BodyAsync(c, Json.ClientFrame).ConfigureAwait(false)), ct).ConfigureAwait(false), Json.Message));
         group.MapDelete("/conversations/{conversationId}/messages/{messageId}", Handle((c, a, ct) => s.Messages.DeleteAsync(a, Route(c, "conversationId"), Route(c, "messageId"), ct), Json.Message));
         group.MapPost("/conversations/{conversationId}/typing", Handle(async (c, a, ct) =>
@@ -50,16 +55,25 @@ internal sealed class HttpEndpoints(
         group.MapGet("/conversations/{conversationId}/read-markers", Handle((c, a, ct) => s.Conversations.GetReadMarkersAsync(a, Route(c, "conversationId"), ct), Json.IReadOnlyListReadMarker));
     }
 
-    public static Task WriteProblemAsync(HttpContext context, string code, string detail)
+    public static Task WriteProblemAsync(HttpContext context, string code, string detail, TimeSpan? retryAfter = null)
     {
-        var status = ErrorMapping.ToStatusCode(code);
+        // A rate limit is "too many requests, come back later"; other limits (sizes, counts) stay 413.
+        var status = retryAfter is null ? ErrorMapping.ToStatusCode(code) : StatusCodes.Status429TooManyRequests;
         context.Response.StatusCode = status;
-        var body = new ProblemBody { Title = ErrorMapping.ToTitle(code), Status = status, Detail = detail, Code = code };
+        long? retryAfterMs = null;
+        if (retryAfter is { } wait)
+        {
+            retryAfterMs = ErrorMapping.ToMilliseconds(wait);
+            context.Response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        var body = new ProblemBody { Title = retryAfter is null ? ErrorMapping.ToTitle(code) : "Too many requests", Status = status, Detail = detail, Code = code, RetryAfterMs = retryAfterMs };
         return context.Response.WriteAsJsonAsync(body, Json.ProblemBody, "application/problem+json", context.RequestAborted);
     }
 
-    private RequestDelegate Handle<T>(Func<HttpContext, Account, CancellationToken, Task<T>> action, JsonTypeInfo<T> typeInfo, int status = StatusCodes.Status200OK) =>
-        context => RunAsync(context, async (c, a, ct) =>
+    private RequestDelegate Handle<T>(
+        Func<HttpContext, Account, CancellationToken, Task<T>> action, JsonTypeInfo<T> typeInfo, int status = StatusCodes.Status200OK, RateLimitOperation? limit = null) =>
+        context => RunAsync(context, limit, async (c, a, ct) =>
         {
             var result = await action(c, a, ct).ConfigureAwait(false);
             c.Response.StatusCode = status;
@@ -67,13 +81,13 @@ internal sealed class HttpEndpoints(
         });
 
     private RequestDelegate Handle(Func<HttpContext, Account, CancellationToken, Task> action) =>
-        context => RunAsync(context, async (c, a, ct) =>
+        context => RunAsync(context, null, async (c, a, ct) =>
         {
             await action(c, a, ct).ConfigureAwait(false);
             c.Response.StatusCode = StatusCodes.Status204NoContent;
         });
 
-    private async Task RunAsync(HttpContext context, Func<HttpContext, Account, CancellationToken, Task> action)
+    private async Task RunAsync(HttpContext context, RateLimitOperation? rateLimited, Func<HttpContext, Account, CancellationToken, Task> action)
     {
         if (!await authorization.AuthorizeAsync(context).ConfigureAwait(false))
         {
@@ -96,6 +110,12 @@ internal sealed class HttpEndpoints(
 
         try
         {
+            if (rateLimited is { } operation)
+            {
+                // The connection's own budget; the account's is taken by the services.
+                limiter?.AcquireForConnection(account, context.Connection.Id, operation);
+            }
+
             await action(context, account, context.RequestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -109,7 +129,7 @@ internal sealed class HttpEndpoints(
                 Log.HttpRequestFailed(logger, context.Request.Method, context.Request.Path, e);
             }
 
-            await WriteProblemAsync(context, code, message).ConfigureAwait(false);
+            await WriteProblemAsync(context, code, message, ErrorMapping.RetryAfter(e)).ConfigureAwait(false);
         }
     }
 

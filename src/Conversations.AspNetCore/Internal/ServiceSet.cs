@@ -12,4 +12,8 @@ internal sealed class ServiceSet(IRoomService rooms, IParticipantService partici
     public IMessageService Messages { get; } = messages;
 
     public TimeProvider TimeProvider { get; } = timeProvider;
+
+    /// <summary>Returns the same services with posts, stream appends and direct-room requests also limited by <paramref name="acquire"/>.</summary>
+    public ServiceSet LimitedBy(Action<Account, RateLimitOperation> acquire) =>
+        new(new RateLimitedRoomService(Rooms, acquire), Participants, Conversations, new RateLimitedMessageService(Messages, acquire), TimeProvider);
 }

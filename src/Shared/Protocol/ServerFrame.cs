@@ -15,6 +15,8 @@ internal sealed class ServerFrame
 
     public string? Message { get; set; }
 
+    public long? RetryAfterMs { get; set; }
+
     public ConversationEvent? Event { get; set; }
 
     public string? Protocol { get; set; }
