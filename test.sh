@@ -241,7 +241,8 @@ if [ "$#" -eq 0 ] && [ -f "$ts_dir/package.json" ]; then
     (cd "$ts_dir" && npm test) 2>&1 | tee "$npm_log"
     npm_status=${PIPESTATUS[0]}
     # The summary lines of vitest ("Tests  2 failed | 40 passed | 1 skipped (43)"), jest
-    # ("Tests:  1 failed, 2 skipped, 40 passed, 43 total") and node --test ("# pass 40", "# fail 0", "# skipped 1").
+    # ("Tests:  1 failed, 2 skipped, 40 passed, 43 total") and node --test ("# pass 40", "# fail 0", "# cancelled 0",
+    # "# skipped 1", "# todo 0").
     clean=$(sed 's/\x1b\[[0-9;]*m//g' "$npm_log")
     summary=$(echo "$clean" | grep -E '^ *Tests:? ' | tail -n 1)
     npm_count() {
@@ -252,6 +253,7 @@ if [ "$#" -eq 0 ] && [ -f "$ts_dir/package.json" ]; then
     }
     np=$(npm_count passed); [ "$np" -eq 0 ] && np=$(npm_count pass)
     nf=$(npm_count failed); [ "$nf" -eq 0 ] && nf=$(npm_count fail)
+    nf=$((nf + $(npm_count cancelled)))   # node --test: tests cut short by a timeout or a failed hook
     ns=$(npm_count skipped); [ "$ns" -eq 0 ] && ns=$(npm_count todo)
     passed=$((passed + np)) failed=$((failed + nf)) skipped=$((skipped + ns))
     if [ "$npm_status" -ne 0 ]; then

@@ -6,6 +6,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Conversations.Sqlite;
+using Conversations.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Conversations.Benchmarks;
@@ -105,7 +106,7 @@ public class SqliteStoreBenchmarks
                 for (var i = 0; i < perPoster; i++)
                 {
                     var id = "m" + Interlocked.Increment(ref _next).ToString(CultureInfo.InvariantCulture);
-                    await _store.AppendMessageAsync(SqliteSeed.Message(id), CancellationToken.None);
+                    await _store.AppendMessageAsync(SqliteSeed.Message(id), AppendOptions.None, CancellationToken.None);
                 }
             });
         }

@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 502, Level = LogLevel.Debug, Message = "Demo agent {AgentId} answering in conversation {ConversationId} after sequence {Sequence}")]
     public static partial void AgentTriggered(ILogger logger, string agentId, string conversationId, long sequence);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "Guest token (development only) issued for {AccountId}")]
+    public static partial void GuestTokenIssued(ILogger logger, string accountId);
 }

@@ -34,13 +34,14 @@ namespace Conversations.SampleHost
             builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
 
             // DEVELOPMENT ONLY: a sign-in that trusts any display name. Use your real identity provider in production.
-            builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            builder.Services.AddAuthentication(WebClientAccess.Scheme)
                 .AddCookie(o =>
                 {
                     o.Cookie.Name = "conversations-demo";
                     o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
                 });
             builder.Services.AddAuthorization();
+            var webOrigins = builder.AddWebClientAccess(); // tokens and origins for the SDK and the widget on other sites
 
             // Rate limits per account and per connection, with the defaults; bind "Conversations:RateLimits" to tune them.
             var conversations = builder.Services.AddConversations().AddRateLimiting(o => config.GetSection("Conversations:RateLimits").Bind(o));
@@ -79,13 +80,15 @@ namespace Conversations.SampleHost
 
             var app = builder.Build();
             app.UseDefaultFiles();
+            app.UseWebClientAccess();
             app.UseStaticFiles();
             app.UseAuthentication();
             app.UseAuthorization();
 
             app.MapHealthChecks("/health");
-            app.MapConversations("/conversations").RequireAuthorization();
+            app.MapConversations("/conversations", o => WebClientAccess.AllowOrigins(o, webOrigins)).RequireAuthorization().RequireCors(WebClientAccess.CorsPolicy);
             MapDemoEndpoints(app, agent);
+            app.MapGuestTokens();
             Log.Started(app.Logger, dataFolder, store, agent.Mode);
             return app;
         }

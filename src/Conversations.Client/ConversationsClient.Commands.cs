@@ -254,7 +254,7 @@ public sealed partial class ConversationsClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(conversationId);
         ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
-        var subscription = new ClientSubscription(ConversationKey(conversationId), conversationId, null, afterSequence);
+        var subscription = new ClientSubscription(ConversationKey(conversationId), conversationId, null, afterSequence, _options.SubscriptionBufferCapacity);
         var subscribe = new ClientFrame { Type = CommandTypes.Subscribe, ConversationId = conversationId, AfterSequence = afterSequence };
         var unsubscribe = new ClientFrame { Type = CommandTypes.Unsubscribe, ConversationId = conversationId };
         return FollowAsync(subscription, subscribe, unsubscribe, cancellationToken);
@@ -271,7 +271,7 @@ public sealed partial class ConversationsClient
     public IAsyncEnumerable<ConversationEvent> SubscribeRoomAsync(string roomId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(roomId);
-        var subscription = new ClientSubscription(RoomKey(roomId), null, roomId, 0);
+        var subscription = new ClientSubscription(RoomKey(roomId), null, roomId, 0, _options.SubscriptionBufferCapacity);
         var subscribe = new ClientFrame { Type = CommandTypes.RoomsSubscribe, RoomId = roomId };
         var unsubscribe = new ClientFrame { Type = CommandTypes.RoomsUnsubscribe, RoomId = roomId };
         return FollowAsync(subscription, subscribe, unsubscribe, cancellationToken);
@@ -288,9 +288,27 @@ public sealed partial class ConversationsClient
         {
             await RequestAsync(subscribe, retryable: true, cancellationToken).ConfigureAwait(false);
             subscription.Acknowledged = true;
-            await foreach (var e in subscription.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            var reader = subscription.Reader;
+            while (true)
             {
-                yield return e;
+                while (reader.TryRead(out var e))
+                {
+                    yield return e;
+                }
+
+                if (subscription.Overflowed)
+                {
+                    // This reader fell too far behind and events were dropped: the server replays them from its store.
+                    Log.SubscriptionOverflowed(_logger, subscription.Key, subscription.LastSequence);
+                    subscription.Rearm();
+                    await ResubscribeAsync(subscription, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
             }
         }
         finally

@@ -355,6 +355,7 @@ public sealed partial class ConversationsClient : IAsyncDisposable
             case ServerFrameTypes.Ack:
                 if (frame.Id is { } ackId && _pending.TryGetValue(ackId, out var acked))
                 {
+                    acked.OnAcknowledged?.Invoke();
                     acked.Completion.TrySetResult(frame.Result);
                 }
 
@@ -468,14 +469,14 @@ public sealed partial class ConversationsClient : IAsyncDisposable
         });
     }
 
-    private async Task ResubscribeAsync(ClientSubscription subscription)
+    private async Task ResubscribeAsync(ClientSubscription subscription, CancellationToken cancellationToken = default)
     {
         var frame = subscription.ConversationId is { } conversationId
             ? new ClientFrame { Type = CommandTypes.Subscribe, ConversationId = conversationId, AfterSequence = subscription.LastSequence }
             : new ClientFrame { Type = CommandTypes.RoomsSubscribe, RoomId = subscription.RoomId };
         try
         {
-            await RequestAsync(frame, retryable: true, CancellationToken.None).ConfigureAwait(false);
+            await RequestAsync(frame, retryable: true, cancellationToken, subscription.Resubscribed).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -503,7 +504,7 @@ public sealed partial class ConversationsClient : IAsyncDisposable
         _ = InvokeAsync(_options.OnClosed, reason);
     }
 
-    private async Task<JsonElement?> RequestAsync(ClientFrame frame, bool retryable, CancellationToken cancellationToken)
+    private async Task<JsonElement?> RequestAsync(ClientFrame frame, bool retryable, CancellationToken cancellationToken, Action? onAcknowledged = null)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         switch (State)
@@ -516,7 +517,7 @@ public sealed partial class ConversationsClient : IAsyncDisposable
 
         var id = Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
         frame.Id = id;
-        var pending = new PendingRequest(JsonSerializer.SerializeToUtf8Bytes(frame, Json.ClientFrame), retryable);
+        var pending = new PendingRequest(JsonSerializer.SerializeToUtf8Bytes(frame, Json.ClientFrame), retryable) { OnAcknowledged = onAcknowledged };
         _pending[id] = pending;
         try
         {

@@ -37,6 +37,16 @@ public sealed class ConversationsClientOptions
     [Range(1_024, int.MaxValue)]
     public int MaxReceiveMessageBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Gets or sets how many received events each subscription buffers for its reader. When a reader falls this far
+    /// behind, the subscription stops buffering (the socket keeps being read, so other subscriptions and commands are not
+    /// held up); once the reader has taken what is buffered, the client subscribes again from the last sequence it
+    /// delivered and the server replays the gap from its store, with snapshots of replies still streaming.
+    /// </summary>
+    /// <value>The default value is 10,000.</value>
+    [Range(16, 10_000_000)]
+    public int SubscriptionBufferCapacity { get; set; } = 10_000;
+
     /// <summary>Gets or sets the clock used for backoff delays and timeouts.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     [Required]

@@ -66,7 +66,7 @@ public sealed partial class SqliteConversationStore
     }
 
     // The stored message: identity and creation from `stored`, mutable fields from `fields`.
-    private static Message Copy(Message stored, long sequence, long lastSequence, Message fields) => new()
+    private static Message Copy(Message stored, long sequence, long lastSequence, Message fields, MessageStatus? status = null) => new()
     {
         Id = stored.Id,
         RoomId = stored.RoomId,
@@ -82,9 +82,10 @@ public sealed partial class SqliteConversationStore
         Format = fields.Format,
         Attachments = fields.Attachments,
         Data = fields.Data,
-        Status = fields.Status,
+        Status = status ?? fields.Status,
         EditedAt = fields.EditedAt,
         DeletedAt = fields.DeletedAt,
+        ChainDepth = stored.ChainDepth,
     };
 
     private Task<T> WriteAsync<T>(Func<SqliteSession, T> body, CancellationToken cancellationToken)
@@ -104,12 +105,22 @@ public sealed partial class SqliteConversationStore
         }
 
         var operation = new WriteOperation<T>(body, cancellationToken);
-        if (!_queue.Writer.TryWrite(operation))
+        return _queue.Writer.TryWrite(operation) ? operation.Task : EnqueueWhenRoomAsync(operation, cancellationToken);
+    }
+
+    /// <summary>The write queue is full (or closed): wait for room, then for the write.</summary>
+    private async Task<T> EnqueueWhenRoomAsync<T>(WriteOperation<T> operation, CancellationToken cancellationToken)
+    {
+        try
         {
-            return Task.FromException<T>(new ObjectDisposedException(nameof(SqliteConversationStore)));
+            await _queue.Writer.WriteAsync(operation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+            throw new ObjectDisposedException(nameof(SqliteConversationStore));
         }
 
-        return operation.Task;
+        return await operation.Task.ConfigureAwait(false);
     }
 
     private ValueTask<T> Read<T>(Func<SqliteSession, T> body, CancellationToken cancellationToken)

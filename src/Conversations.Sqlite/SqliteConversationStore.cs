@@ -42,7 +42,7 @@ public sealed partial class SqliteConversationStore : ConversationStore, IAsyncD
     private readonly string _connectionString;
     private readonly string _dataSource;
     private readonly Lock _initGate = new();
-    private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<WriteOperation> _queue;
     private readonly ConcurrentBag<SqliteSession> _readers = [];
     private SqliteSession? _writer;
     private Thread? _writerThread;
@@ -85,6 +85,7 @@ public sealed partial class SqliteConversationStore : ConversationStore, IAsyncD
         // The store keeps its own connections open; the provider's pool would only add a second layer.
         builder.Pooling = false;
         _options = options;
+        _queue = Channel.CreateBounded<WriteOperation>(new BoundedChannelOptions(options.MaxQueuedWrites) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _connectionString = builder.ToString();
         _dataSource = builder.DataSource;
         _timeProvider = timeProvider ?? TimeProvider.System;
@@ -271,6 +272,7 @@ public sealed partial class SqliteConversationStore : ConversationStore, IAsyncD
             Set(command, "$by", conversation.CreatedBy);
             Set(command, "$at", Ticks(conversation.CreatedAt));
             command.ExecuteNonQuery();
+            InsertTriggers(s, conversation.RoomId, conversation.Id, conversation.CreatedBy, 0, FlowTriggerKind.ConversationCreated, messageId: null, chainDepth: 0);
             return true;
         }, cancellationToken));
     }
@@ -308,14 +310,15 @@ public sealed partial class SqliteConversationStore : ConversationStore, IAsyncD
     }
 
     /// <inheritdoc />
-    public override ValueTask<AppendResult> AppendMessageAsync(Message message, CancellationToken cancellationToken)
+    public override ValueTask<AppendResult> AppendMessageAsync(Message message, AppendOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return new(WriteAsync(s => Append(s, message), cancellationToken));
+        ArgumentNullException.ThrowIfNull(options);
+        return new(WriteAsync(s => Append(s, message, options), cancellationToken));
     }
 
     /// <inheritdoc />
-    public override ValueTask<Message?> UpdateMessageAsync(Message message, CancellationToken cancellationToken)
+    public override ValueTask<UpdateResult> UpdateMessageAsync(Message message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         return new(WriteAsync(s => Update(s, message), cancellationToken));
@@ -405,21 +408,6 @@ public sealed partial class SqliteConversationStore : ConversationStore, IAsyncD
     }
 
     /// <inheritdoc />
-    public override ValueTask<IReadOnlyList<Message>> GetStreamingMessagesAsync(CancellationToken cancellationToken) =>
-        Read<IReadOnlyList<Message>>(s =>
-        {
-            var command = s.Command($"SELECT {MessageColumns} FROM messages m WHERE m.status = 1 ORDER BY m.pk");
-            var list = new List<Message>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                list.Add(ReadMessage(reader));
-            }
-
-            return list;
-        }, cancellationToken);
-
-    /// <inheritdoc />
     public override ValueTask<ReadMarkerResult> SetReadMarkerAsync(ReadMarker marker, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(marker);
@@ -504,13 +492,13 @@ public sealed partial class SqliteConversationStore : ConversationStore, IAsyncD
         return default;
     }
 
-    private AppendResult Append(SqliteSession s, Message message)
+    private AppendResult Append(SqliteSession s, Message message, AppendOptions options)
     {
         // One statement takes the next sequence and inserts, unless the same sender already used the client id.
         var insert = s.Command(
             "INSERT INTO messages (conversation_id, sequence, id, room_id, last_sequence, sender_id, sender_kind, text, format, attachments, data, " +
-            "reply_to_id, client_message_id, status, created_at, edited_at, deleted_at) " +
-            "SELECT $c, c.last_sequence + 1, $id, $r, c.last_sequence + 1, $s, $sk, $t, $f, $att, $data, $reply, $k, $st, $at, $ed, $del " +
+            "reply_to_id, client_message_id, status, created_at, edited_at, deleted_at, chain_depth, stream_owner, stream_lease_expires) " +
+            "SELECT $c, c.last_sequence + 1, $id, $r, c.last_sequence + 1, $s, $sk, $t, $f, $att, $data, $reply, $k, $st, $at, $ed, $del, $depth, $owner, $lease " +
             "FROM conversations c WHERE c.id = $c " +
             "ON CONFLICT (conversation_id, sender_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING RETURNING pk, sequence");
         Set(insert, "$c", message.ConversationId);
@@ -528,6 +516,10 @@ public sealed partial class SqliteConversationStore : ConversationStore, IAsyncD
         Set(insert, "$at", Ticks(message.CreatedAt));
         Set(insert, "$ed", Ticks(message.EditedAt));
         Set(insert, "$del", Ticks(message.DeletedAt));
+        Set(insert, "$depth", message.ChainDepth);
+        var lease = message.Status == MessageStatus.Streaming ? options.StreamLease : null;
+        Set(insert, "$owner", lease?.Owner);
+        Set(insert, "$lease", Ticks(lease?.ExpiresAt));
         long pk, sequence;
         using (var reader = insert.ExecuteReader())
         {
@@ -545,7 +537,10 @@ public sealed partial class SqliteConversationStore : ConversationStore, IAsyncD
         Set(counter, "$c", message.ConversationId);
         counter.ExecuteNonQuery();
         InsertLog(s, message.ConversationId, sequence, LogEntryKind.Posted, pk);
-        return new AppendResult(Copy(message, sequence, sequence, message), Created: true);
+        var triggers = options.CreateTriggers
+            ? InsertTriggers(s, message.RoomId, message.ConversationId, message.SenderId, sequence, FlowTriggerKind.MessagePosted, message.Id, message.ChainDepth)
+            : 0;
+        return new AppendResult(Copy(message, sequence, sequence, message), Created: true, triggers);
     }
 
     private static Message? FindByClientId(SqliteSession s, Message message)
@@ -563,28 +558,41 @@ public sealed partial class SqliteConversationStore : ConversationStore, IAsyncD
         return reader.Read() ? ReadMessage(reader) : null;
     }
 
-    private Message? Update(SqliteSession s, Message message)
+    private UpdateResult Update(SqliteSession s, Message message)
     {
-        var find = s.Command($"SELECT {MessageColumns}, m.pk FROM messages m WHERE m.conversation_id = $c AND m.id = $id");
-        Set(find, "$c", message.ConversationId);
-        Set(find, "$id", message.Id);
-        Message current;
-        long pk;
-        using (var reader = find.ExecuteReader())
+        var (current, pk) = FindForChange(s, message.ConversationId, message.Id);
+        if (current is null)
         {
-            if (!reader.Read())
-            {
-                return null;
-            }
-
-            current = ReadMessage(reader);
-            pk = reader.GetInt64(MessageColumnCount);
+            return new UpdateResult(UpdateOutcome.NotFound, null);
         }
 
+        // Invariant 10: compare and swap on the sequence the caller read; a deleted message never changes again.
+        if (current.IsDeleted || current.LastSequence != message.LastSequence)
+        {
+            return new UpdateResult(UpdateOutcome.Conflict, current);
+        }
+
+        return new UpdateResult(UpdateOutcome.Updated, StoreChange(s, current, pk, message));
+    }
+
+    private static (Message? Current, long Pk) FindForChange(SqliteSession s, string conversationId, string messageId)
+    {
+        var find = s.Command($"SELECT {MessageColumns}, m.pk FROM messages m WHERE m.conversation_id = $c AND m.id = $id");
+        Set(find, "$c", conversationId);
+        Set(find, "$id", messageId);
+        using var reader = find.ExecuteReader();
+        return reader.Read() ? (ReadMessage(reader), reader.GetInt64(MessageColumnCount)) : (null, 0);
+    }
+
+    /// <summary>Stores a change at the next sequence; a change that ends a stream ends its lease.</summary>
+    private Message StoreChange(SqliteSession s, Message current, long pk, Message message)
+    {
         var sequence = NextSequence(s, message.ConversationId);
         var update = s.Command(
             "UPDATE messages SET last_sequence = $seq, text = $t, format = $f, attachments = $att, data = $data, status = $st, " +
-            "edited_at = $ed, deleted_at = $del WHERE pk = $pk");
+            "edited_at = $ed, deleted_at = $del, " +
+            "stream_owner = CASE WHEN $st = 1 THEN stream_owner END, stream_lease_expires = CASE WHEN $st = 1 THEN stream_lease_expires END " +
+            "WHERE pk = $pk");
         Set(update, "$seq", sequence);
         Set(update, "$t", message.Text);
         Set(update, "$f", (int)message.Format);

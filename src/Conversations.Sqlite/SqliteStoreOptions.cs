@@ -23,4 +23,12 @@ public sealed class SqliteStoreOptions
     /// <value>The default value is 16.</value>
     [Range(1, 1024)]
     public int MaxIdleReadConnections { get; set; } = 16;
+
+    /// <summary>
+    /// Gets or sets how many writes may wait for the writer. When the queue is full, further writers wait (asynchronously,
+    /// honouring their cancellation token) until there is room: back-pressure instead of unbounded memory.
+    /// </summary>
+    /// <value>The default value is 10,000.</value>
+    [Range(1, 10_000_000)]
+    public int MaxQueuedWrites { get; set; } = 10_000;
 }

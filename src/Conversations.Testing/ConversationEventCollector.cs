@@ -15,15 +15,23 @@ public sealed class ConversationEventCollector : IAsyncDisposable
     private readonly EventBusSubscription _subscription;
     private readonly Task _pump;
 
-    /// <summary>Initializes a new instance of the <see cref="ConversationEventCollector"/> class and starts collecting.</summary>
+    private ConversationEventCollector(EventBusSubscription subscription)
+    {
+        _subscription = subscription;
+        _pump = Task.Run(PumpAsync);
+    }
+
+    /// <summary>Subscribes to <paramref name="bus"/> and starts collecting once the subscription is live.</summary>
     /// <param name="bus">The bus to listen to.</param>
     /// <param name="filter">Which events to collect; <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests. The default is <see cref="CancellationToken.None"/>.</param>
+    /// <returns>The collector, collecting every event published from now on.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="bus"/> is <see langword="null"/>.</exception>
-    public ConversationEventCollector(ConversationEventBus bus, EventBusFilter? filter = null)
+    public static async Task<ConversationEventCollector> StartAsync(ConversationEventBus bus, EventBusFilter? filter = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bus);
-        _subscription = bus.Subscribe(filter ?? EventBusFilter.All, int.MaxValue);
-        _pump = Task.Run(PumpAsync);
+        var subscription = await bus.SubscribeAsync(filter ?? EventBusFilter.All, int.MaxValue, cancellationToken).ConfigureAwait(false);
+        return new ConversationEventCollector(subscription);
     }
 
     /// <summary>Gets the latest collected event, or <see langword="null"/>.</summary>

@@ -17,11 +17,11 @@ public sealed class ConversationsTestHost : IAsyncDisposable
     private readonly ServiceProvider _provider;
     private readonly IHostedService[] _hosted;
 
-    private ConversationsTestHost(ServiceProvider provider, IHostedService[] hosted)
+    private ConversationsTestHost(ServiceProvider provider, IHostedService[] hosted, ConversationEventCollector events)
     {
         _provider = provider;
         _hosted = hosted;
-        Events = new ConversationEventCollector(provider.GetRequiredService<ConversationEventBus>());
+        Events = events;
     }
 
     /// <summary>Gets the service provider.</summary>
@@ -66,8 +66,10 @@ public sealed class ConversationsTestHost : IAsyncDisposable
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         var hosted = provider.GetServices<IHostedService>().ToArray();
+        ConversationEventCollector? events = null;
         try
         {
+            events = await ConversationEventCollector.StartAsync(provider.GetRequiredService<ConversationEventBus>(), cancellationToken: cancellationToken).ConfigureAwait(false);
             // Options marked ValidateOnStart are checked before anything starts, as in a real host.
             provider.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
             _ = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConversationsOptions>>().Value;
@@ -78,18 +80,40 @@ public sealed class ConversationsTestHost : IAsyncDisposable
         }
         catch
         {
+            if (events is not null)
+            {
+                await events.DisposeAsync().ConfigureAwait(false);
+            }
+
             await provider.DisposeAsync().ConfigureAwait(false);
             throw;
         }
 
-        return new ConversationsTestHost(provider, hosted);
+        return new ConversationsTestHost(provider, hosted, events);
     }
 
-    /// <summary>Waits until no flow trigger is queued or running.</summary>
+    /// <summary>
+    /// Waits until no flow runs and no claim for triggers is pending. Triggers waiting for a retry are left waiting:
+    /// advance <see cref="Time"/> past their backoff, then wait again.
+    /// </summary>
     /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests. The default is <see cref="CancellationToken.None"/>.</param>
     /// <returns>A task that completes when the agents have settled.</returns>
     public Task WhenFlowsIdleAsync(CancellationToken cancellationToken = default) =>
         _provider.GetRequiredService<FlowDispatcher>().WhenIdleAsync(cancellationToken);
+
+    /// <summary>
+    /// Waits until every event published before this call has been collected in <see cref="Events"/>: publishes a marker
+    /// on the bus (a typing event in a room named <c>flush</c>) and waits for it.
+    /// </summary>
+    /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests. The default is <see cref="CancellationToken.None"/>.</param>
+    /// <returns>A task that completes when the collector has caught up.</returns>
+    public async Task FlushEventsAsync(CancellationToken cancellationToken = default)
+    {
+        var marker = "flush:" + Guid.NewGuid().ToString("N");
+        var bus = _provider.GetRequiredService<ConversationEventBus>();
+        await bus.PublishAsync(new TypingEvent { RoomId = "flush", ActorId = marker, Timestamp = Time.GetUtcNow(), IsTyping = false }, cancellationToken).ConfigureAwait(false);
+        await Events.WaitForAsync(e => string.Equals(e.ActorId, marker, StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Stops the engine as a host would at shutdown, then disposes it.</summary>
     /// <returns>A task that completes when the engine is stopped.</returns>

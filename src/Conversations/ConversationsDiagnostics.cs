@@ -18,11 +18,17 @@ public static partial class ConversationsDiagnostics
     /// <summary>Counter of messages stored by posts and stream starts (idempotent repeats excluded).</summary>
     public const string MessagesPosted = "conversations.messages.posted";
 
-    /// <summary>Counter of flow runs, tagged <c>outcome</c> = <c>completed</c>, <c>failed</c>, <c>timeout</c> or <c>cancelled</c>.</summary>
+    /// <summary>Counter of flow runs, tagged <c>outcome</c> = <c>completed</c>, <c>failed</c>, <c>timeout</c>, <c>cancelled</c> or <c>lease_lost</c>.</summary>
     public const string FlowRuns = "conversations.flows.runs";
 
     /// <summary>Counter of times a subscriber fell behind and re-read the log from the store.</summary>
     public const string SubscriberCatchUps = "conversations.subscribers.catch_ups";
+
+    /// <summary>Histogram of flow run durations in seconds, tagged <c>outcome</c>.</summary>
+    public const string FlowDuration = "conversations.flows.duration";
+
+    /// <summary>Counter of events dropped on their way to the bus because too many publishes were waiting.</summary>
+    public const string PublishesDropped = "conversations.bus.publishes_dropped";
 
     internal static ActivitySource ActivitySource { get; } = new(ActivitySourceName);
 
@@ -33,4 +39,8 @@ public static partial class ConversationsDiagnostics
     internal static Counter<long> FlowRunsCounter { get; } = Meter.CreateCounter<long>(FlowRuns, "{run}", "Flow runs by outcome.");
 
     internal static Counter<long> SubscriberCatchUpsCounter { get; } = Meter.CreateCounter<long>(SubscriberCatchUps, "{catch_up}", "Subscribers that re-read missed log entries from the store.");
+
+    internal static Histogram<double> FlowDurationHistogram { get; } = Meter.CreateHistogram<double>(FlowDuration, "s", "How long flow runs take.");
+
+    internal static Counter<long> PublishesDroppedCounter { get; } = Meter.CreateCounter<long>(PublishesDropped, "{event}", "Events dropped before the bus because too many publishes were waiting.");
 }

@@ -59,11 +59,6 @@ public sealed class ConversationsOptions
     [Range(1, 1_000_000)]
     public int SubscriberBufferCapacity { get; set; } = 1_024;
 
-    /// <summary>Gets or sets how many triggers may wait for one (conversation, agent) pair before new ones are dropped and reported.</summary>
-    /// <value>The default value is 1,000.</value>
-    [Range(1, 1_000_000)]
-    public int MaxPendingTriggersPerAgent { get; set; } = 1_000;
-
     /// <summary>Gets or sets how many flows may run at once across all conversations.</summary>
     /// <value>The default value is 64.</value>
     [Range(1, 10_000)]
@@ -73,8 +68,80 @@ public sealed class ConversationsOptions
     /// <value>The default value is 5 minutes.</value>
     public TimeSpan? FlowTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Gets or sets how many events may wait for the registered event handlers before new ones are dropped and logged.</summary>
+    /// <summary>
+    /// Gets or sets how many events may wait for the registered event handlers. Log events and live events (deltas,
+    /// typing) wait in separate queues of this size, so a flood of deltas never crowds out a posted message. When the log
+    /// queue is full the handlers catch up from the store at that conversation's next event; live events are dropped.
+    /// </summary>
     /// <value>The default value is 10,000.</value>
     [Range(1, 10_000_000)]
     public int EventHandlerQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// Gets or sets how many attempts a trigger gets before it is given up: each failure (an exception, a timeout, a
+    /// crash or a lost lease) is retried with backoff, and after the last one a <c>conversation.flow_failed</c> event
+    /// reports it once and the agent's next trigger runs.
+    /// </summary>
+    /// <value>The default value is 3.</value>
+    [Range(1, 100)]
+    public int MaxFlowAttempts { get; set; } = 3;
+
+    /// <summary>Gets or sets the wait before the first retry of a failed trigger; it doubles with each further attempt.</summary>
+    /// <value>The default value is 2 seconds.</value>
+    public TimeSpan FlowRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets or sets the longest wait between attempts at a trigger.</summary>
+    /// <value>The default value is 1 minute.</value>
+    public TimeSpan FlowRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Gets or sets how long a dispatcher's lease on a trigger lasts. The dispatcher renews it every third of this while
+    /// the flow runs; if the process dies, another one (or the restarted one) runs the trigger once the lease ends.
+    /// </summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan FlowLeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets how long a stream's owner lease lasts. The writer renews it with every checkpoint and every third of
+    /// this while the stream is open; a stream whose lease ended (its writer is gone) is failed by recovery with the
+    /// text checkpointed so far.
+    /// </summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan StreamLeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets how often the text of an open stream is checkpointed to the store (without taking a sequence), so a
+    /// crash keeps what was streamed. A checkpoint is also written whenever <see cref="StreamCheckpointCharacters"/> new
+    /// characters arrived.
+    /// </summary>
+    /// <value>The default value is 250 milliseconds.</value>
+    public TimeSpan StreamCheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Gets or sets how many streamed characters since the last checkpoint make the next one due at once.</summary>
+    /// <value>The default value is 2,048.</value>
+    [Range(1, 10_000_000)]
+    public int StreamCheckpointCharacters { get; set; } = 2_048;
+
+    /// <summary>
+    /// Gets or sets how often each engine looks in the store for work no doorbell announced: triggers due for a retry or
+    /// whose lease ended, posts from processes that share the store without sharing a bus, and streams whose owner is gone.
+    /// </summary>
+    /// <value>The default value is 2 seconds.</value>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Gets or sets how many bus publishes may be in flight before further events are dropped (subscribers then catch up
+    /// from the store). Publishing never delays an acknowledgement; this bounds the memory a slow bus can hold.
+    /// </summary>
+    /// <value>The default value is 10,000.</value>
+    [Range(1, 10_000_000)]
+    public int MaxPendingPublishes { get; set; } = 10_000;
+
+    /// <summary>
+    /// Gets or sets the name of this engine instance, used in the owner ids of trigger and stream leases (each start adds
+    /// a unique suffix). <see langword="null"/> for the machine name.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    [StringLength(64)]
+    public string? InstanceName { get; set; }
 }

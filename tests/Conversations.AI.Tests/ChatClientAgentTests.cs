@@ -110,7 +110,7 @@ public sealed class ChatClientAgentTests
     {
         var calls = 0;
         var client = new TestChatClient((_, _, ct) => Interlocked.Increment(ref calls) == 1 ? FailAfter("half an ", ct) : TestChatClient.Chunks(["recovered"], ct));
-        await using var host = await ConversationsTestHost.StartAsync(b => b.AddChatClientAgent("bot", _ => client));
+        await using var host = await ConversationsTestHost.StartAsync(b => b.AddChatClientAgent("bot", _ => client).Services.Configure<ConversationsOptions>(o => o.MaxFlowAttempts = 1));
         var room = await host.Rooms.CreateRoomAsync(Alice, new CreateRoomRequest { Participants = [ParticipantSpec.Agent("bot")] });
         var conversation = await host.Conversations.CreateAsync(Alice, room.Id);
 
@@ -131,11 +131,35 @@ public sealed class ChatClientAgentTests
     }
 
     [Fact]
+    public async Task FailingModel_IsRetried_TheFailedReplyIsKept_AndEachMessageIsAnsweredOnce()
+    {
+        var calls = 0;
+        var client = new TestChatClient((_, _, ct) => Interlocked.Increment(ref calls) == 1 ? FailAfter("half an ", ct) : TestChatClient.Chunks([$"answer {calls}"], ct));
+        await using var host = await ConversationsTestHost.StartAsync(b => b.AddChatClientAgent("bot", _ => client));
+        var room = await host.Rooms.CreateRoomAsync(Alice, new CreateRoomRequest { Participants = [ParticipantSpec.Agent("bot")] });
+        var conversation = await host.Conversations.CreateAsync(Alice, room.Id);
+
+        var first = await host.Messages.PostTextAsync(Alice, conversation.Id, "first");
+        await host.WhenFlowsIdleAsync(Timeout);
+        host.Time.Advance(TimeSpan.FromSeconds(3));
+        await host.WhenFlowsIdleAsync(Timeout);
+
+        var messages = (await host.Messages.GetHistoryAsync(Alice, conversation.Id)).Messages;
+        messages.Select(m => (m.Text, m.Status)).Should().Equal(
+            ("first", MessageStatus.Complete), ("half an ", MessageStatus.Failed), ("answer 2", MessageStatus.Complete));
+        messages.Skip(1).Should().OnlyContain(m => m.ReplyToId == first.Id);
+        messages[1].ClientMessageId.Should().Be("flow:1:0");
+        messages[2].ClientMessageId.Should().Be("flow:1:0.2", "the retry's reply takes the next id after the failed one");
+        await host.FlushEventsAsync(Timeout);
+        host.Events.GetSnapshot().OfType<FlowFailedEvent>().Should().BeEmpty("the retry succeeded");
+    }
+
+    [Fact]
     public async Task Timeout_CancelsTheStream_EndsItFailed_AndReportsUnavailable()
     {
         var streaming = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var client = new TestChatClient((_, _, ct) => Hang("thinking...", streaming, ct));
-        await using var host = await ConversationsTestHost.StartAsync(b => b.AddChatClientAgent("bot", _ => client, o => o.Timeout = TimeSpan.FromSeconds(20)));
+        await using var host = await ConversationsTestHost.StartAsync(b => b.AddChatClientAgent("bot", _ => client, o => o.Timeout = TimeSpan.FromSeconds(20)).Services.Configure<ConversationsOptions>(o => o.MaxFlowAttempts = 1));
         var room = await host.Rooms.CreateRoomAsync(Alice, new CreateRoomRequest { Participants = [ParticipantSpec.Agent("bot")] });
         var conversation = await host.Conversations.CreateAsync(Alice, room.Id);
 
@@ -252,7 +276,7 @@ public sealed class ChatClientAgentTests
         await FluentActions.Awaiting(() => ConversationsTestHost.StartAsync(b => b.AddChatClientAgent("bot", _ => TestChatClient.Replying("x"), o => o.MaxHistoryMessages = 0)))
             .Should().ThrowAsync<OptionsValidationException>().WithMessage("*MaxHistoryMessages*");
 
-        await using var host = await ConversationsTestHost.StartAsync(b => b.AddChatClientAgent("orphan"));
+        await using var host = await ConversationsTestHost.StartAsync(b => b.AddChatClientAgent("orphan").Services.Configure<ConversationsOptions>(o => o.MaxFlowAttempts = 1));
         var room = await host.Rooms.CreateRoomAsync(Alice, new CreateRoomRequest { Participants = [ParticipantSpec.Agent("orphan")] });
         await host.Messages.PostTextAsync(Alice, (await host.Conversations.CreateAsync(Alice, room.Id)).Id, "anyone?");
         await host.WhenFlowsIdleAsync(Timeout);

@@ -104,9 +104,38 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
     }
 
     [RequiresServerFact(TestServers.ChromiumVariable)]
-    public async Task Older_history_loads_when_scrolling_up()
+    public async Task A_message_sent_while_the_server_is_down_is_delivered_exactly_once_after_reconnect()
     {
         await using var server = await SampleHostServer.StartAsync();
+        var alice = await SignInAsync(server, "Alice");
+        await OpenDirectWithAssistantAsync(alice);
+        var conversationId = await alice.Locator("#room").GetAttributeAsync("data-conversation-id");
+
+        await server.StopAsync();
+        await alice.Locator("body[data-connection='reconnecting…']").WaitForAsync(new() { Timeout = Timeout });
+        await alice.FillAsync("#text", "typed while offline");
+        await alice.PressAsync("#text", "Enter");
+        var pending = alice.Locator(".msg.mine.pending", new() { HasText = "typed while offline" });
+        await Assertions.Expect(pending.Locator(".status")).ToHaveTextAsync("waiting for connection…", new() { Timeout = Timeout });
+        await ScreenshotAsync(alice, "offline-pending");
+
+        await server.RestartAsync();
+        await alice.Locator("body[data-connection=online]").WaitForAsync(new() { Timeout = Timeout });
+        await alice.Locator(".msg.mine:not(.pending) .body", new() { HasText = "typed while offline" }).WaitForAsync(new() { Timeout = Timeout });
+        await alice.Locator(".msg.agent[data-status=complete]").WaitForAsync(new() { Timeout = Timeout });
+
+        (await alice.Locator(".msg.mine", new() { HasText = "typed while offline" }).CountAsync()).Should().Be(1);
+        (await alice.Locator(".msg").CountAsync()).Should().Be(2, "the message and the agent's one answer to it");
+        var history = await server.Services.GetRequiredService<IMessageService>().GetHistoryAsync(Account.User("alice"), conversationId!, HistoryQuery.Latest(10));
+        history.Messages.Where(m => m.Text == "typed while offline").Should().ContainSingle("the post was resent after the reconnect and stored once");
+        history.Messages.Should().HaveCount(2);
+    }
+
+    [RequiresServerFact(TestServers.ChromiumVariable)]
+    public async Task Older_history_loads_when_scrolling_up()
+    {
+        // The history is seeded as Alice far faster than a person types: lift the sample's per-account post limit.
+        await using var server = await SampleHostServer.StartAsync("--Conversations:RateLimits:PerAccount:Posts:PermitLimit", "100");
         var alice = Account.User("alice");
         var room = await server.Services.GetRequiredService<IRoomService>().CreateRoomAsync(alice, new CreateRoomRequest { Name = "Archive" });
         var conversation = await server.Services.GetRequiredService<IConversationService>().CreateAsync(alice, room.Id, new CreateConversationRequest { Title = "Old" });

@@ -10,15 +10,16 @@ namespace Conversations.SampleHost.Tests;
 internal sealed class SampleHostServer : IAsyncDisposable
 {
     private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), "conv-sample-" + Guid.NewGuid().ToString("N"));
+    private string[] _extraArgs = [];
     private WebApplication? _app;
 
     public string BaseUrl { get; private set; } = "";
 
     public IServiceProvider Services => _app!.Services;
 
-    public static async Task<SampleHostServer> StartAsync()
+    public static async Task<SampleHostServer> StartAsync(params string[] extraArgs)
     {
-        var server = new SampleHostServer();
+        var server = new SampleHostServer { _extraArgs = extraArgs };
         await server.RunAsync("http://127.0.0.1:0");
         return server;
     }
@@ -48,6 +49,7 @@ internal sealed class SampleHostServer : IAsyncDisposable
             "--DemoAgent:WordDelay", "00:00:00.040",
             "--DemoAgent:ThinkingDelay", "00:00:00.100",
             "--Logging:LogLevel:Default", "Warning",
+            .. _extraArgs,
         ]);
         await _app.StartAsync();
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

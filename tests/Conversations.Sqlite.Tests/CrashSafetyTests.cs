@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using Conversations.Testing;
 using Xunit.Abstractions;
 
@@ -33,29 +31,18 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         for (var run = 0; run < Kills; run++)
         {
             var target = random.Next(1, 200);
-            using var process = StartHost(database.Path, next);
+            await using var process = CrashHostProcess.Start(["posts", database.Path, .. next.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
             var seen = 0;
-            try
+            await process.ReadUntilAsync(_ => seen >= target, line =>
             {
-                while (seen < target)
+                if (Parse(line, next, acknowledged, streams, ref conversationId))
                 {
-                    var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
-                        ?? throw new InvalidOperationException($"The crash host exited early: {await process.StandardError.ReadToEndAsync(timeout.Token)}");
-                    if (Parse(line, next, acknowledged, streams, ref conversationId))
-                    {
-                        seen++;
-                    }
+                    seen++;
                 }
-            }
-            finally
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(timeout.Token);
-            }
+            }, timeout.Token);
 
             // Lines written before the kill are still acknowledged posts.
-            var rest = await process.StandardOutput.ReadToEndAsync(timeout.Token);
-            foreach (var line in rest.Split('\n'))
+            foreach (var line in await process.KillAsync(timeout.Token))
             {
                 Parse(line, next, acknowledged, streams, ref conversationId);
             }
@@ -64,7 +51,13 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         output.WriteLine($"{acknowledged.Count} acknowledged posts over {Kills} kills");
         acknowledged.Count.Should().BeGreaterThan(Kills);
 
-        // The next start fails the last orphaned stream and retries each poster's unacknowledged post.
+        // The next start fails the last orphaned stream once its owner's lease ends (the drain waits for that) ...
+        await using (var drain = CrashHostProcess.Start("drain", database.Path))
+        {
+            await drain.ReadUntilAsync(line => line == "DRAINED", _ => { }, timeout.Token);
+        }
+
+        // ... and each poster's unacknowledged post is retried.
         await using var host = await ConversationsTestHost.StartAsync(b => b.UseSqlite(database.ConnectionString), timeout.Token);
         var writer = Account.User("writer");
         for (var poster = 0; poster < Posters; poster++)
@@ -103,6 +96,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         {
             var stream = messages.Single(m => m.Id == streamId);
             stream.Status.Should().Be(MessageStatus.Failed);
+            stream.Text.Should().Be("partial text", "the text streamed before the kill was checkpointed and kept");
         }
     }
 
@@ -126,19 +120,5 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
             default:
                 return false;
         }
-    }
-
-    private static Process StartHost(string path, long[] starts)
-    {
-        var dll = typeof(CrashSafetyTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CrashHostPath").Value!;
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.GetFullPath(dll));
-        info.ArgumentList.Add(path);
-        foreach (var start in starts)
-        {
-            info.ArgumentList.Add(start.ToString(CultureInfo.InvariantCulture));
-        }
-
-        return Process.Start(info) ?? throw new InvalidOperationException("The crash host did not start.");
     }
 }

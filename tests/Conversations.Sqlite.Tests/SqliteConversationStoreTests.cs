@@ -69,7 +69,7 @@ public sealed class SqliteConversationStoreTests : IDisposable
             var target = i % 4 == 0 ? "missing" : conversation.Id;
             try
             {
-                await store.AppendMessageAsync(NewMessage(target, $"m{i}"), Timeout);
+                await store.AppendMessageAsync(NewMessage(target, $"m{i}"), AppendOptions.None, Timeout);
                 return target == conversation.Id;
             }
             catch (NotFoundException)
@@ -97,9 +97,33 @@ public sealed class SqliteConversationStoreTests : IDisposable
         }
 
         using var connection = RawConnection();
-        Scalar(connection, "PRAGMA user_version").Should().Be(1L);
+        Scalar(connection, "PRAGMA user_version").Should().Be((long)Internal.SqliteSchema.CurrentVersion);
         Scalar(connection, "PRAGMA application_id").Should().Be(0x436F6E76L);
         Scalar(connection, "PRAGMA journal_mode").Should().Be("wal");
+    }
+
+    [Fact]
+    public async Task Migration_FromVersion1_KeepsHistory_AndAddsTriggersAndStreamLeases()
+    {
+        using (var connection = RawConnection())
+        {
+            Execute(connection, Internal.SqliteSchema.Migration(0));
+            Execute(connection, $"PRAGMA application_id = {Internal.SqliteSchema.ApplicationId}; PRAGMA user_version = 1;");
+            Execute(connection, "INSERT INTO rooms (id, kind, created_by, created_at) VALUES ('r1', 0, 'alice', 0)");
+            Execute(connection, "INSERT INTO participants (room_id, account_id, kind, role, auto_respond, joined_at) VALUES ('r1', 'alice', 0, 3, 0, 0), ('r1', 'bot', 1, 1, 1, 0)");
+            Execute(connection, "INSERT INTO conversations (id, room_id, created_by, created_at, last_sequence) VALUES ('c', 'r1', 'alice', 0, 1)");
+            Execute(connection, "INSERT INTO messages (conversation_id, sequence, id, room_id, last_sequence, sender_id, sender_kind, text, format, status, created_at) VALUES ('c', 1, 'm1', 'r1', 1, 'alice', 0, 'old', 0, 0, 0)");
+            Execute(connection, "INSERT INTO log (conversation_id, sequence, kind, message_pk, at) VALUES ('c', 1, 0, 1, 0)");
+        }
+
+        await using var store = await OpenAsync();
+        var old = await store.GetMessageAsync("c", "m1", Timeout);
+        (old!.Text, old.ChainDepth).Should().Be(("old", 0));
+        var posted = await store.AppendMessageAsync(NewMessage("c", "new"), new AppendOptions { CreateTriggers = true }, Timeout);
+        posted.Message.Sequence.Should().Be(2);
+        posted.TriggersCreated.Should().Be(1, "the agent that auto-responds gets a trigger");
+        using var raw = RawConnection();
+        Scalar(raw, "PRAGMA user_version").Should().Be((long)Internal.SqliteSchema.CurrentVersion);
     }
 
     [Theory]
@@ -108,6 +132,8 @@ public sealed class SqliteConversationStoreTests : IDisposable
     [InlineData("SELECT * FROM messages m WHERE m.conversation_id = 'c' ORDER BY m.sequence DESC LIMIT 50")]
     [InlineData("SELECT r.* FROM participants p JOIN rooms r ON r.id = p.room_id WHERE p.account_id = 'a' ORDER BY p.room_id")]
     [InlineData("SELECT * FROM log l JOIN messages m ON m.pk = l.message_pk WHERE l.conversation_id = 'c' AND l.sequence > 5 ORDER BY l.sequence LIMIT 50")]
+    [InlineData("SELECT p.account_id FROM participants p WHERE p.room_id = 'r' AND p.auto_respond = 1 AND p.kind = 1 AND p.account_id <> 'a'")]
+    [InlineData("SELECT 1 FROM triggers p WHERE p.conversation_id = 'c' AND p.agent_id = 'a' AND p.status = 0 AND p.sequence < 9")]
     public async Task Queries_HistoryPagesAndRoomsOfAnAccount_AreIndexSeeks(string query)
     {
         await using (var store = await OpenAsync())
@@ -202,7 +228,7 @@ public sealed class SqliteConversationStoreTests : IDisposable
         await using var readOnly = new SqliteConversationStore(new SqliteStoreOptions { ConnectionString = _database.ConnectionString + ";Mode=ReadOnly" });
 
         var error = await Assert.ThrowsAsync<UnavailableException>(() => readOnly.InitializeAsync(Timeout).AsTask());
-        var write = await Assert.ThrowsAsync<UnavailableException>(() => readOnly.AppendMessageAsync(NewMessage("c1", "x"), Timeout).AsTask());
+        var write = await Assert.ThrowsAsync<UnavailableException>(() => readOnly.AppendMessageAsync(NewMessage("c1", "x"), AppendOptions.None, Timeout).AsTask());
 
         error.Message.Should().Contain("read-only");
         write.Message.Should().Contain("read-only");
@@ -235,13 +261,13 @@ public sealed class SqliteConversationStoreTests : IDisposable
     {
         await using var store = await OpenAsync(o => o.BusyTimeout = TimeSpan.FromMilliseconds(100));
         var conversation = await SeedAsync(store);
-        await store.AppendMessageAsync(NewMessage(conversation.Id, "before"), Timeout);
+        await store.AppendMessageAsync(NewMessage(conversation.Id, "before"), AppendOptions.None, Timeout);
 
         using (var locker = RawConnection())
         {
             Execute(locker, "BEGIN IMMEDIATE");
 
-            var error = await Assert.ThrowsAsync<UnavailableException>(() => store.AppendMessageAsync(NewMessage(conversation.Id, "blocked"), Timeout).AsTask());
+            var error = await Assert.ThrowsAsync<UnavailableException>(() => store.AppendMessageAsync(NewMessage(conversation.Id, "blocked"), AppendOptions.None, Timeout).AsTask());
 
             error.Message.Should().Contain("locked");
             Execute(locker, "ROLLBACK");
@@ -249,7 +275,7 @@ public sealed class SqliteConversationStoreTests : IDisposable
 
         (await store.GetConversationAsync(conversation.Id, Timeout))!.LastSequence.Should().Be(1);
         (await store.GetMessageAsync(conversation.Id, "blocked", Timeout)).Should().BeNull();
-        var after = await store.AppendMessageAsync(NewMessage(conversation.Id, "after"), Timeout);
+        var after = await store.AppendMessageAsync(NewMessage(conversation.Id, "after"), AppendOptions.None, Timeout);
         after.Message.Sequence.Should().Be(2);
     }
 
@@ -260,7 +286,7 @@ public sealed class SqliteConversationStoreTests : IDisposable
         await store.DisposeAsync();
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => store.GetRoomAsync("r", Timeout).AsTask());
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.AppendMessageAsync(NewMessage("c", "m"), Timeout).AsTask());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.AppendMessageAsync(NewMessage("c", "m"), AppendOptions.None, Timeout).AsTask());
     }
 
     [Fact]

@@ -91,48 +91,5 @@ public sealed class DependencyInjectionTests
 
     private sealed class OtherStore : InMemoryConversationStoreWrapper;
 
-    private class InMemoryConversationStoreWrapper : ConversationStore
-    {
-        private readonly InMemoryConversationStore _inner = new();
-
-        public override ValueTask CreateRoomAsync(Room room, IReadOnlyList<Participant> participants, CancellationToken cancellationToken) => _inner.CreateRoomAsync(room, participants, cancellationToken);
-
-        public override ValueTask<DirectRoomResult> GetOrCreateDirectRoomAsync(string directKey, Room room, IReadOnlyList<Participant> participants, CancellationToken cancellationToken) => _inner.GetOrCreateDirectRoomAsync(directKey, room, participants, cancellationToken);
-
-        public override ValueTask<Room?> GetRoomAsync(string roomId, CancellationToken cancellationToken) => _inner.GetRoomAsync(roomId, cancellationToken);
-
-        public override ValueTask<IReadOnlyList<Room>> GetRoomsForAccountAsync(string accountId, CancellationToken cancellationToken) => _inner.GetRoomsForAccountAsync(accountId, cancellationToken);
-
-        public override ValueTask<Participant?> GetParticipantAsync(string roomId, string accountId, CancellationToken cancellationToken) => _inner.GetParticipantAsync(roomId, accountId, cancellationToken);
-
-        public override ValueTask<IReadOnlyList<Participant>> GetParticipantsAsync(string roomId, CancellationToken cancellationToken) => _inner.GetParticipantsAsync(roomId, cancellationToken);
-
-        public override ValueTask<bool> AddParticipantAsync(Participant participant, CancellationToken cancellationToken) => _inner.AddParticipantAsync(participant, cancellationToken);
-
-        public override ValueTask<bool> UpdateParticipantAsync(Participant participant, CancellationToken cancellationToken) => _inner.UpdateParticipantAsync(participant, cancellationToken);
-
-        public override ValueTask<bool> RemoveParticipantAsync(string roomId, string accountId, CancellationToken cancellationToken) => _inner.RemoveParticipantAsync(roomId, accountId, cancellationToken);
-
-        public override ValueTask CreateConversationAsync(Conversation conversation, CancellationToken cancellationToken) => _inner.CreateConversationAsync(conversation, cancellationToken);
-
-        public override ValueTask<Conversation?> GetConversationAsync(string conversationId, CancellationToken cancellationToken) => _inner.GetConversationAsync(conversationId, cancellationToken);
-
-        public override ValueTask<IReadOnlyList<Conversation>> GetConversationsAsync(string roomId, CancellationToken cancellationToken) => _inner.GetConversationsAsync(roomId, cancellationToken);
-
-        public override ValueTask<AppendResult> AppendMessageAsync(Message message, CancellationToken cancellationToken) => _inner.AppendMessageAsync(message, cancellationToken);
-
-        public override ValueTask<Message?> UpdateMessageAsync(Message message, CancellationToken cancellationToken) => _inner.UpdateMessageAsync(message, cancellationToken);
-
-        public override ValueTask<Message?> GetMessageAsync(string conversationId, string messageId, CancellationToken cancellationToken) => _inner.GetMessageAsync(conversationId, messageId, cancellationToken);
-
-        public override ValueTask<IReadOnlyList<Message>> GetMessagesAsync(string conversationId, HistoryQuery query, CancellationToken cancellationToken) => _inner.GetMessagesAsync(conversationId, query, cancellationToken);
-
-        public override ValueTask<IReadOnlyList<LogEntry>> ReadLogAsync(string conversationId, long afterSequence, int limit, CancellationToken cancellationToken) => _inner.ReadLogAsync(conversationId, afterSequence, limit, cancellationToken);
-
-        public override ValueTask<IReadOnlyList<Message>> GetStreamingMessagesAsync(CancellationToken cancellationToken) => _inner.GetStreamingMessagesAsync(cancellationToken);
-
-        public override ValueTask<ReadMarkerResult> SetReadMarkerAsync(ReadMarker marker, CancellationToken cancellationToken) => _inner.SetReadMarkerAsync(marker, cancellationToken);
-
-        public override ValueTask<IReadOnlyList<ReadMarker>> GetReadMarkersAsync(string conversationId, CancellationToken cancellationToken) => _inner.GetReadMarkersAsync(conversationId, cancellationToken);
-    }
+    private class InMemoryConversationStoreWrapper() : DelegatingConversationStore(new InMemoryConversationStore());
 }

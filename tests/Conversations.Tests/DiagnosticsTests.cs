@@ -34,7 +34,7 @@ public sealed class DiagnosticsTests
         });
         listener.Start();
 
-        await using var host = await ConversationsTestHost.StartAsync();
+        await using var host = await ConversationsTestHost.StartAsync(b => Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions.Configure<ConversationsOptions>(b.Services, o => o.MaxFlowAttempts = 1));
         host.FlowEngine.Throw(() => new InvalidOperationException("nope"));
         var alice = Account.User("alice");
         var (_, conversation) = await RoomWithConversationAsync(host, alice, ParticipantSpec.Agent("bot"));

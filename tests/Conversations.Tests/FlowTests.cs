@@ -98,7 +98,7 @@ public sealed class FlowTests
     }
 
     [Fact]
-    public async Task Invariant7_ThrowingFlow_IsReportedAndDoesNotStopTheNextTrigger()
+    public async Task Invariant7_ThrowingFlow_IsRetriedWithBackoff_ReportedOnce_AndTheNextTriggerRuns()
     {
         await using var host = await ConversationsTestHost.StartAsync();
         host.FlowEngine.OnTrigger(async (context, ct) =>
@@ -118,15 +118,31 @@ public sealed class FlowTests
         await host.Messages.PostTextAsync(Alice, conversation.Id, "boom");
         await host.Messages.PostTextAsync(Alice, conversation.Id, "again");
         await host.WhenFlowsIdleAsync(Timeout());
+        Attempts(host, 1).Should().Equal(1);
+        (await host.Messages.GetHistoryAsync(Alice, conversation.Id)).Messages.Should().HaveCount(2, "the next trigger waits behind the one being retried");
+
+        // Backoff: 2 s before the second attempt, 4 s before the third (the default options).
+        host.Time.Advance(TimeSpan.FromSeconds(2.5));
+        await host.WhenFlowsIdleAsync(Timeout());
+        Attempts(host, 1).Should().Equal(1, 2);
+        host.Time.Advance(TimeSpan.FromSeconds(4.5));
+        await host.WhenFlowsIdleAsync(Timeout());
+        Attempts(host, 1).Should().Equal(1, 2, 3);
 
         var failure = await host.Events.WaitForAsync<FlowFailedEvent>(cancellationToken: Timeout());
-        failure.AgentId.Should().Be("bot");
-        failure.TriggerSequence.Should().Be(1);
-        failure.ErrorCode.Should().Be("internal");
+        (failure.AgentId, failure.TriggerSequence, failure.ErrorCode, failure.Attempts).Should().Be(("bot", 1L, "internal", 3));
         failure.ErrorMessage.Should().NotContain("exploded", "internal details are logged, not shown to participants");
         var history = await host.Messages.GetHistoryAsync(Alice, conversation.Id);
         history.Messages.Select(m => m.Text).Should().Equal("boom", "again", "fine");
+        await FlushEventsAsync(host);
+        host.Events.GetSnapshot().OfType<FlowFailedEvent>().Should().ContainSingle("a trigger given up is reported once");
+        var triggers = await host.Store.GetTriggersAsync(conversation.Id, Timeout());
+        triggers.Where(t => t.Sequence > 0).Select(t => (t.Sequence, t.Status, t.Attempts)).Should().Equal(
+            (1L, Storage.FlowTriggerStatus.Dead, 3), (2L, Storage.FlowTriggerStatus.Done, 1));
     }
+
+    private static int[] Attempts(ConversationsTestHost host, long sequence) =>
+        host.FlowEngine.GetTriggers().Where(t => t.Sequence == sequence).Select(t => t.Attempt).ToArray();
 
     [Fact]
     public async Task Invariant7_TwoAgentsAnsweringEachOther_StopAtTheConfiguredDepth()
@@ -170,7 +186,7 @@ public sealed class FlowTests
     [Fact]
     public async Task Invariant7_FlowTimeout_IsReportedAsTimeout()
     {
-        await using var host = await ConversationsTestHost.StartAsync(b => b.Services.Configure<ConversationsOptions>(o => o.FlowTimeout = TimeSpan.FromSeconds(30)));
+        await using var host = await ConversationsTestHost.StartAsync(b => b.Services.Configure<ConversationsOptions>(o => (o.FlowTimeout, o.MaxFlowAttempts) = (TimeSpan.FromSeconds(30), 1)));
         var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         host.FlowEngine.OnTrigger(async (context, ct) =>
         {
@@ -196,7 +212,10 @@ public sealed class FlowTests
     public async Task Invariant7_EngineThatCannotBeBuilt_IsReportedAsAFailedFlow()
     {
         await using var host = await ConversationsTestHost.StartAsync(b =>
-            b.Services.AddKeyedSingleton<IFlowEngine>("broken", (_, _) => throw new InvalidOperationException("missing dependency")));
+        {
+            b.Services.AddKeyedSingleton<IFlowEngine>("broken", (_, _) => throw new InvalidOperationException("missing dependency"));
+            b.Services.Configure<ConversationsOptions>(o => o.MaxFlowAttempts = 1);
+        });
         var (_, conversation) = await RoomWithConversationAsync(host, Alice, ParticipantSpec.Agent("broken"));
         await host.Messages.PostTextAsync(Alice, conversation.Id, "hello?");
         await host.WhenFlowsIdleAsync(Timeout());
@@ -220,9 +239,12 @@ public sealed class FlowTests
     }
 
     [Fact]
-    public async Task Shutdown_LetsQueuedFlowsFinishWhileTheHostWaits()
+    public async Task Shutdown_LetsTheRunningFlowFinish_AndTheNextStartRunsWhatIsStillPending()
     {
-        var host = await ConversationsTestHost.StartAsync();
+        // One store outlives two engines, as a database outlives a process.
+        var store = new InMemoryConversationStore();
+        var host = await ConversationsTestHost.StartAsync(b => b.Services.AddSingleton<Storage.ConversationStore>(store));
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var handled = new List<long>();
         host.FlowEngine.OnTrigger(async (context, ct) =>
@@ -232,6 +254,7 @@ public sealed class FlowTests
                 return;
             }
 
+            started.TrySetResult();
             await release.Task.WaitAsync(ct);
             lock (handled)
             {
@@ -245,14 +268,22 @@ public sealed class FlowTests
             await host.Messages.PostTextAsync(Alice, conversation.Id, $"m{i}");
         }
 
+        await started.Task.WaitAsync(Timeout());
         var hosted = host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Single();
         var stopping = hosted.StopAsync(Timeout());
-        stopping.IsCompleted.Should().BeFalse("five triggers are still queued behind a running flow");
+        stopping.IsCompleted.Should().BeFalse("the running flow is allowed to finish");
         release.SetResult();
         await stopping;
-
-        handled.Should().Equal(1, 2, 3, 4, 5);
         await host.DisposeAsync();
+
+        handled.Should().Equal(1);
+        var pending = (await store.GetTriggersAsync(conversation.Id, Timeout())).Where(t => t.Status == Storage.FlowTriggerStatus.Pending);
+        pending.Select(t => t.Sequence).Should().Equal(2, 3, 4, 5);
+
+        await using var next = await ConversationsTestHost.StartAsync(b => b.Services.AddSingleton<Storage.ConversationStore>(store));
+        await next.WhenFlowsIdleAsync(Timeout());
+        next.FlowEngine.GetTriggers().Select(t => t.Sequence).Should().Equal(2, 3, 4, 5);
+        (await store.GetTriggerBacklogAsync(Timeout())).Pending.Should().Be(0);
     }
 
     [Fact]

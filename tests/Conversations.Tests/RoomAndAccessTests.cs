@@ -165,7 +165,7 @@ public sealed class RoomAndAccessTests : IAsyncLifetime
             }
         });
         var bus = (InMemoryEventBus)_host.Services.GetService(typeof(Transport.ConversationEventBus))!;
-        while (bus.SubscriptionCount < 2)
+        while (bus.SubscriptionCount < 3) // the host's event collector, the engine's own listener, and this subscriber
         {
             await Task.Yield();
         }

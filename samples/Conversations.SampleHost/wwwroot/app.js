@@ -1,65 +1,27 @@
-// Conversations sample chat: plain JavaScript over the conversations.v1.json WebSocket protocol.
-"use strict";
+// Conversations sample chat: the page's UI on top of the TypeScript SDK (served from /sdk, built from clients/typescript).
+// The SDK does the socket work: commands, reconnect with backoff, resuming subscriptions, the offline post queue, and
+// streamed text; this file only renders.
+import { ConversationsClient, openConversation } from "./sdk/index.js";
 
 const $ = (id) => document.getElementById(id);
 const state = {
-  me: null, agent: null, people: [],
+  me: null, agent: null,
   rooms: [], roomNames: new Map(),
-  room: null, participants: [], conversations: [], conversation: null,
-  lastSeq: 0, oldestSeq: null, hasMore: false, loadingOlder: false,
-  messages: new Map(),          // message id → { message, el }
-  pending: new Map(),           // clientMessageId → { conversationId, text, el }
-  typing: new Map(),            // account id → timer
-  readMarkers: new Map(),       // account id → sequence
-  readSent: 0,
+  room: null, roomSub: null, participants: [], conversations: [], conversation: null,
+  view: null, elements: new Map(),  // view item key → <li>
+  loadingOlder: false,
 };
 
-// ---------- socket with commands, events and reconnect ----------
-const socket = {
-  ws: null, nextId: 1, waiting: new Map(), open: false, attempts: 0,
-  connect() {
-    const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/conversations";
-    const ws = new WebSocket(url, "conversations.v1.json");
-    this.ws = ws;
-    setConn("connecting…");
-    ws.onmessage = (e) => e.data.split("\n").filter(Boolean).forEach((line) => this.receive(JSON.parse(line)));
-    ws.onclose = () => {
-      if (this.ws !== ws) return;
-      this.open = false;
-      for (const [, w] of this.waiting) w.reject({ code: "unavailable", message: "The connection was lost." });
-      this.waiting.clear();
-      const delay = Math.min(5000, 250 * 2 ** this.attempts++);
-      setConn("reconnecting…", true);
-      setTimeout(() => this.connect(), delay);
-    };
-  },
-  receive(frame) {
-    if (frame.type === "welcome") { this.open = true; this.attempts = 0; setConn("online"); onConnected(); return; }
-    if (frame.type === "ack" || frame.type === "error") {
-      const w = this.waiting.get(frame.id);
-      if (!w) { if (frame.type === "error") showError(frame.message); return; }
-      this.waiting.delete(frame.id);
-      frame.type === "ack" ? w.resolve(frame.result) : w.reject(frame);
-      return;
-    }
-    if (frame.type === "event") { onEvent(frame.event); return; }
-    if (frame.type === "subscription_ended" && frame.code) showError(frame.message);
-  },
-  send(type, args = {}) {
-    return new Promise((resolve, reject) => {
-      if (!this.open) { reject({ code: "unavailable", message: "Not connected; retrying…" }); return; }
-      const id = String(this.nextId++);
-      this.waiting.set(id, { resolve, reject });
-      this.ws.send(JSON.stringify({ type, id, ...args }));
-    });
-  },
-};
-
-function setConn(text, bad) {
+const client = new ConversationsClient({ url: "/conversations" });
+client.on("state", (s) => {
+  const text = { open: "online", connecting: "connecting…", reconnecting: "reconnecting…", closed: "offline", idle: "offline" }[s];
   $("conn-state").textContent = text;
-  $("conn-state").classList.toggle("bad", !!bad);
+  $("conn-state").classList.toggle("bad", s !== "open" && s !== "connecting");
   document.body.dataset.connection = text;
-}
+  if (state.view) for (const item of state.view.items) if (item.status === "pending") render(item);
+});
+client.on("reconnected", () => guard(loadRooms()));
+client.on("serverError", (e) => showError(e));
 
 function showError(e) {
   const text = typeof e === "string" ? e : (e && (e.message || e.detail)) || "Something went wrong.";
@@ -82,20 +44,14 @@ async function start() {
   $("me-name").textContent = me.displayName;
   $("me-avatar").textContent = initials(me.displayName);
   $("app").hidden = false;
-  socket.connect();
-  setInterval(() => socket.open && guard(loadRooms()), 5000);
-}
-
-async function onConnected() {
-  await guard(loadRooms());
-  if (state.room) await guard(subscribeRoom());
-  if (state.conversation) await guard(subscribeConversation());
-  for (const [cid, p] of state.pending) await sendPost(cid, p);
+  await client.connect({ retry: true });
+  await loadRooms();
+  setInterval(() => client.state === "open" && guard(loadRooms()), 5000);
 }
 
 // ---------- rooms ----------
 async function loadRooms() {
-  const rooms = await socket.send("rooms.list");
+  const rooms = await client.listRooms();
   for (const r of rooms) {
     if (!state.roomNames.has(r.id)) state.roomNames.set(r.id, await roomTitle(r));
   }
@@ -105,7 +61,7 @@ async function loadRooms() {
 
 async function roomTitle(room) {
   if (room.kind !== "direct" && room.name) return room.name;
-  const ps = await socket.send("participants.list", { roomId: room.id });
+  const ps = await client.listParticipants(room.id);
   const others = ps.filter((p) => p.accountId !== state.me.id).map(nameOf);
   return room.kind === "direct" ? (others.join(", ") || "Just you") : (room.name || others.join(", ") || "Untitled room");
 }
@@ -118,40 +74,54 @@ function renderRooms() {
     b.className = "room-item" + (state.room && state.room.id === r.id ? " active" : "");
     b.dataset.roomId = r.id;
     const title = state.roomNames.get(r.id) || "…";
-    b.innerHTML = `<span class="avatar ${r.kind === "direct" ? "round" : "square"}"></span><span class="room-label"></span><span class="kind muted"></span>`;
-    b.querySelector(".avatar").textContent = r.kind === "direct" ? initials(title) : "#";
-    b.querySelector(".room-label").textContent = title;
-    b.querySelector(".kind").textContent = r.kind === "direct" ? "direct" : "";
+    b.append(span("avatar " + (r.kind === "direct" ? "round" : "square"), r.kind === "direct" ? initials(title) : "#"),
+      span("room-label", title), span("kind muted", r.kind === "direct" ? "direct" : ""));
     b.onclick = () => guard(openRoom(r));
     li.append(b);
     return li;
   }));
-  if (!state.rooms.length) ul.innerHTML = `<li class="muted small-text pad">No rooms yet. Create one, or message the Assistant.</li>`;
+  if (!state.rooms.length) {
+    const li = document.createElement("li");
+    li.className = "muted small-text pad";
+    li.textContent = "No rooms yet. Create one, or message the Assistant.";
+    ul.append(li);
+  }
 }
 
 async function openRoom(room) {
-  if (state.room && state.room.id !== room.id) guard(socket.send("rooms.unsubscribe", { roomId: state.room.id }));
+  if (state.roomSub && state.room && state.room.id !== room.id) { guard(state.roomSub.close()); state.roomSub = null; }
   state.room = room;
-  state.conversation = null;
   document.body.classList.add("in-room");
   $("empty").hidden = true;
   $("room").hidden = false;
   $("room-name").textContent = state.roomNames.get(room.id) || room.name || "Room";
   $("add-person").hidden = room.kind === "direct";
   renderRooms();
-  await subscribeRoom();
-  state.conversations = await socket.send("conversations.list", { roomId: room.id });
-  if (!state.conversations.length) {
-    state.conversations = [await socket.send("conversations.create", { roomId: room.id, title: "General" })];
+  if (!state.roomSub) {
+    state.roomSub = await client.subscribeRoom(room.id, { onEvent: onRoomEvent });
   }
-  renderConversations();
-  await openConversation(state.conversations[state.conversations.length - 1]);
+  state.participants = await client.listParticipants(room.id);
+  renderPeople();
+  state.conversations = await client.listConversations(room.id);
+  if (!state.conversations.length) {
+    state.conversations = [await client.createConversation(room.id, "General")];
+  }
+  await openConversation_(state.conversations[state.conversations.length - 1]);
 }
 
-async function subscribeRoom() {
-  await socket.send("rooms.subscribe", { roomId: state.room.id });
-  state.participants = await socket.send("participants.list", { roomId: state.room.id });
-  renderPeople();
+function onRoomEvent(e) {
+  if (e.type === "conversation.created") {
+    if (!state.conversations.some((c) => c.id === e.conversation.id)) {
+      state.conversations.push(e.conversation);
+      renderConversations();
+    }
+  } else if (e.type === "room.participant_added" || e.type === "room.participant_updated") {
+    state.participants = state.participants.filter((p) => p.accountId !== e.participant.accountId).concat(e.participant);
+    renderPeople();
+  } else if (e.type === "room.participant_removed") {
+    state.participants = state.participants.filter((p) => p.accountId !== e.accountId);
+    renderPeople();
+  }
 }
 
 function renderPeople() {
@@ -164,253 +134,128 @@ function renderConversations() {
     b.className = "conv-tab" + (state.conversation && state.conversation.id === c.id ? " active" : "");
     b.setAttribute("role", "tab");
     b.textContent = c.title || "Conversation";
-    b.onclick = () => guard(openConversation(c));
+    b.onclick = () => guard(openConversation_(c));
     return b;
   }));
 }
 
-// ---------- conversations and messages ----------
-async function openConversation(conv) {
-  if (state.conversation && state.conversation.id !== conv.id) guard(socket.send("unsubscribe", { conversationId: state.conversation.id }));
+// ---------- a conversation: the SDK's view keeps it current ----------
+async function openConversation_(conv) {
+  if (state.view) { const old = state.view; state.view = null; guard(old.close()); }
   state.conversation = conv;
-  $("room").dataset.conversationId = conv.id;
-  state.messages.clear();
-  state.readMarkers.clear();
-  state.typing.forEach((t) => clearTimeout(t));
-  state.typing.clear();
-  state.readSent = 0;
+  state.elements.clear();
   $("message-list").replaceChildren();
-  renderTyping();
+  $("typing").textContent = "";
   renderConversations();
-  const page = await socket.send("messages.history", { conversationId: conv.id, limit: 30 });
-  state.hasMore = page.hasMore;
-  state.lastSeq = 0;
-  state.oldestSeq = null;
-  for (const m of page.messages) upsert(m);
-  state.lastSeq = page.messages.reduce((s, m) => Math.max(s, m.lastSequence || m.sequence), 0);
+  const view = await openConversation(client, conv.id, { historyLimit: 30 });
+  if (state.conversation !== conv) { guard(view.close()); return; }
+  state.view = view;
+  $("room").dataset.conversationId = conv.id;
+  for (const item of view.items) render(item);
+  view.on("message", (item) => { render(item); stickToEnd(item.senderId === state.me.id); view.markRead(document.hidden ? 0 : undefined); renderReadMarkers(); });
+  view.on("removed", (item) => { state.elements.get(item.key)?.remove(); state.elements.delete(item.key); });
+  view.on("typing", renderTyping);
+  view.on("read", renderReadMarkers);
+  view.on("flowFailed", (e) => showError(`${nameOf(e.agentId || e.actorId)} could not answer: ${e.errorMessage || e.errorCode || "failed"}`));
+  view.on("ended", (e) => e && showError(e));
   renderHistoryTop();
-  scrollToEnd();
-  await subscribeConversation();
-  const markers = await socket.send("read_markers.list", { conversationId: conv.id });
-  for (const m of markers) state.readMarkers.set(m.accountId, m.sequence);
   renderReadMarkers();
-  markRead();
+  scrollToEnd();
+  if (!document.hidden) view.markRead();
   $("text").focus();
 }
 
-async function subscribeConversation() {
-  const cid = state.conversation.id;
-  await socket.send("subscribe", { conversationId: cid, afterSequence: state.lastSeq });
+function render(item) {
+  let el = state.elements.get(item.key);
+  if (!el) {
+    el = messageElement();
+    state.elements.set(item.key, el);
+  }
+  const m = item.message;
+  el.dataset.status = item.status === "unsent" ? "failed" : item.status === "pending" ? "pending" : item.status;
+  if (m) el.dataset.messageId = m.id; else el.dataset.clientMessageId = item.clientMessageId;
+  el.classList.toggle("mine", item.senderId === state.me.id);
+  el.classList.toggle("agent", !!m && m.senderKind === "agent");
+  el.classList.toggle("deleted", item.status === "deleted");
+  el.classList.toggle("pending", item.status === "pending");
+  el.classList.toggle("failed", item.status === "unsent");
+  el.querySelector(".avatar").textContent = initials(nameOf(item.senderId));
+  el.querySelector(".who").textContent = nameOf(item.senderId);
+  el.querySelector("time").textContent = m ? new Date(m.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
+  el.querySelector(".status").textContent =
+    item.status === "pending" ? (client.state === "open" ? "sending…" : "waiting for connection…")
+    : item.status === "unsent" ? "not sent" : item.status === "streaming" ? "typing…" : item.status === "failed" ? "failed" : "";
+  const body = el.querySelector(".body");
+  body.textContent = item.status === "deleted" ? "This message was deleted." : item.text;
+  if (item.status === "streaming") body.append(span("caret", ""));
+  place(el, item.sequence);
 }
 
-function onEvent(e) {
-  if (e.type && e.type.startsWith("room.")) return onRoomEvent(e);
-  if (e.type === "conversation.created") {
-    if (state.room && e.roomId === state.room.id && !state.conversations.some((c) => c.id === e.conversation.id)) {
-      state.conversations.push(e.conversation);
-      renderConversations();
-    }
-    return;
-  }
-  if (!state.conversation || e.conversationId !== state.conversation.id) return;
-  switch (e.type) {
-    case "conversation.message_posted":
-    case "conversation.message_updated":
-    case "conversation.message_deleted":
-      if (e.sequence <= state.lastSeq) return;     // already seen: a replay after reconnect
-      state.lastSeq = e.sequence;
-      upsert(e.message, true);
-      if (e.message.senderId !== state.me.id) clearTyping(e.message.senderId);
-      markRead();
-      break;
-    case "conversation.message_delta": {
-      const entry = state.messages.get(e.messageId);
-      if (entry && entry.message.status === "streaming") {
-        entry.text += e.delta;
-        setBody(entry);
-        stickToEnd();
-      }
-      break;
-    }
-    case "conversation.typing":
-      if (e.actorId === state.me.id) return;
-      e.isTyping ? setTyping(e.actorId) : clearTyping(e.actorId);
-      break;
-    case "conversation.read":
-      state.readMarkers.set(e.actorId, e.sequence);
-      renderReadMarkers();
-      break;
-    case "conversation.flow_failed":
-      showError(`${nameOf(e.actorId)} could not answer: ${e.message || e.code || "failed"}`);
-      break;
-  }
-}
-
-function onRoomEvent(e) {
-  if (!state.room || e.roomId !== state.room.id) return;
-  if (e.type === "room.participant_added" || e.type === "room.participant_updated") {
-    state.participants = state.participants.filter((p) => p.accountId !== e.participant.accountId).concat(e.participant);
-    renderPeople();
-  } else if (e.type === "room.participant_removed") {
-    state.participants = state.participants.filter((p) => p.accountId !== (e.accountId || (e.participant && e.participant.accountId)));
-    renderPeople();
-  }
-}
-
-function upsert(m, live) {
-  let entry = state.messages.get(m.id);
-  if (!entry && m.clientMessageId && state.pending.has(m.clientMessageId) && m.senderId === state.me.id) {
-    const p = state.pending.get(m.clientMessageId);
-    state.pending.delete(m.clientMessageId);
-    entry = { message: m, el: p.el, text: m.text || "" };
-    state.messages.set(m.id, entry);
-  }
-  if (!entry) {
-    entry = { message: m, el: messageElement(m), text: m.text || "" };
-    state.messages.set(m.id, entry);
-    insertInOrder(entry);
-  }
-  entry.message = m;
-  if (m.status !== "streaming" || (m.text || "").length >= entry.text.length) entry.text = m.text || "";
-  if (state.oldestSeq === null || m.sequence < state.oldestSeq) state.oldestSeq = m.sequence;
-  render(entry);
-  if (live) stickToEnd(m.senderId === state.me.id);
-}
-
-function messageElement(m) {
+function messageElement() {
   const li = document.createElement("li");
   li.className = "msg";
-  li.innerHTML = `<div class="avatar round"></div><div class="bubble"><div class="meta"><span class="who"></span><time></time><span class="status"></span></div><div class="body"></div><div class="seen muted"></div></div>`;
+  const bubble = document.createElement("div");
+  bubble.className = "bubble";
+  const meta = document.createElement("div");
+  meta.className = "meta";
+  meta.append(span("who", ""), document.createElement("time"), span("status", ""));
+  const body = document.createElement("div");
+  body.className = "body";
+  const seen = document.createElement("div");
+  seen.className = "seen muted";
+  bubble.append(meta, body, seen);
+  const avatar = document.createElement("div");
+  avatar.className = "avatar round";
+  li.append(avatar, bubble);
   return li;
 }
 
-function insertInOrder(entry) {
+// Stored messages by sequence; pending posts (no sequence yet) at the end, in the order sent.
+function place(el, sequence) {
+  const key = sequence === null ? "" : String(sequence);
+  if (el.isConnected && el.dataset.sequence === key) return;
+  el.dataset.sequence = key;
   const list = $("message-list");
-  const seq = entry.message.sequence;
-  entry.el.dataset.sequence = seq;
-  const after = [...list.children].find((li) => li.dataset.sequence && Number(li.dataset.sequence) > seq);
-  list.insertBefore(entry.el, after || null);
+  const after = sequence === null ? null
+    : [...list.children].find((li) => li !== el && (li.dataset.sequence === "" || Number(li.dataset.sequence) > sequence));
+  list.insertBefore(el, after || null);
 }
 
-function render(entry) {
-  const m = entry.message, el = entry.el;
-  el.dataset.messageId = m.id;
-  el.dataset.sequence = m.sequence;
-  el.dataset.status = m.status;
-  el.classList.toggle("mine", m.senderId === state.me.id);
-  el.classList.toggle("agent", m.senderKind === "agent");
-  el.classList.toggle("deleted", !!m.deletedAt);
-  el.classList.remove("pending");
-  el.querySelector(".avatar").textContent = initials(nameOf(m.senderId));
-  el.querySelector(".who").textContent = nameOf(m.senderId);
-  el.querySelector("time").textContent = new Date(m.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  el.querySelector(".status").textContent = m.status === "streaming" ? "typing…" : m.status === "failed" ? "failed" : "";
-  setBody(entry);
-}
-
-function setBody(entry) {
-  const body = entry.el.querySelector(".body");
-  body.textContent = entry.message.deletedAt ? "This message was deleted." : entry.text;
-  if (entry.message.status === "streaming") body.insertAdjacentHTML("beforeend", `<span class="caret"></span>`);
-}
-
-// ---------- sending ----------
-function newId() {
-  return (crypto.randomUUID && window.isSecureContext) ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2);
-}
-
-async function send(text) {
-  const cid = state.conversation.id;
-  const clientMessageId = newId();
-  const el = messageElement();
-  el.classList.add("msg", "mine", "pending");
-  el.dataset.clientMessageId = clientMessageId;
-  el.querySelector(".avatar").textContent = initials(state.me.displayName);
-  el.querySelector(".who").textContent = state.me.displayName;
-  el.querySelector(".status").textContent = "sending…";
-  el.querySelector(".body").textContent = text;
-  $("message-list").append(el);
-  scrollToEnd();
-  const p = { text, clientMessageId, el };
-  state.pending.set(clientMessageId, p);
-  await sendPost(cid, p);
-}
-
-async function sendPost(cid, p) {
-  try {
-    const m = await socket.send("messages.post", { conversationId: cid, text: p.text, clientMessageId: p.clientMessageId });
-    if (state.pending.has(p.clientMessageId) && state.conversation && state.conversation.id === cid) {
-      // The ack came before the event: place the message now; the event will be recognised by its sequence.
-      state.pending.delete(p.clientMessageId);
-      if (!state.messages.has(m.id)) {
-        const entry = { message: m, el: p.el, text: m.text || "" };
-        state.messages.set(m.id, entry);
-        render(entry);
-        p.el.remove();
-        insertInOrder(entry);
-      }
-    }
-  } catch (e) {
-    if (e.code === "unavailable") { p.el.querySelector(".status").textContent = "waiting for connection…"; return; } // resent on reconnect
-    state.pending.delete(p.clientMessageId);
-    p.el.classList.add("failed");
-    p.el.querySelector(".status").textContent = "not sent";
-    showError(e);
-  }
-}
-
-let typingSent = 0;
-function typingNow() {
-  const now = Date.now();
-  if (!state.conversation || !socket.open || now - typingSent < 3000) return;
-  typingSent = now;
-  socket.send("typing", { conversationId: state.conversation.id, isTyping: true }).catch(() => {});
-}
-
-function setTyping(id) {
-  clearTimeout(state.typing.get(id));
-  state.typing.set(id, setTimeout(() => clearTyping(id), 6000));
-  renderTyping();
-}
-function clearTyping(id) {
-  clearTimeout(state.typing.get(id));
-  if (state.typing.delete(id)) renderTyping();
-}
-function renderTyping() {
-  const names = [...state.typing.keys()].map(nameOf);
+function renderTyping(ids) {
+  const names = (ids || []).map(nameOf);
   $("typing").textContent = names.length ? `${names.join(", ")} ${names.length > 1 ? "are" : "is"} typing…` : "";
 }
 
-// ---------- read markers ----------
-function markRead() {
-  if (!state.conversation || document.hidden || state.lastSeq <= state.readSent || !socket.open) return;
-  state.readSent = state.lastSeq;
-  socket.send("read", { conversationId: state.conversation.id, sequence: state.lastSeq }).catch(() => {});
-}
 function renderReadMarkers() {
+  if (!state.view) return;
   document.querySelectorAll(".msg .seen").forEach((s) => (s.textContent = ""));
+  const stored = state.view.items.filter((i) => i.sequence !== null);
   const bySeq = new Map();
-  for (const [id, seq] of state.readMarkers) {
+  for (const [id, seq] of state.view.readMarkers) {
     if (id === state.me.id) continue;
-    const target = [...state.messages.values()].filter((e) => e.message.sequence <= seq && e.message.senderId !== id).sort((a, b) => b.message.sequence - a.message.sequence)[0];
+    const target = stored.filter((i) => i.sequence <= seq && i.senderId !== id).at(-1);
     if (!target) continue;
     if (!bySeq.has(target)) bySeq.set(target, []);
     bySeq.get(target).push(nameOf(id));
   }
-  for (const [entry, names] of bySeq) entry.el.querySelector(".seen").textContent = "Seen by " + names.join(", ");
+  for (const [item, names] of bySeq) {
+    const el = state.elements.get(item.key);
+    if (el) el.querySelector(".seen").textContent = "Seen by " + names.join(", ");
+  }
 }
 
 // ---------- older history ----------
 async function loadOlder() {
-  if (!state.hasMore || state.loadingOlder || !state.conversation || state.oldestSeq === null) return;
+  const view = state.view;
+  if (!view || !view.hasMore || state.loadingOlder) return;
   state.loadingOlder = true;
   renderHistoryTop();
   const box = $("messages");
   const before = box.scrollHeight;
   try {
-    const page = await socket.send("messages.history", { conversationId: state.conversation.id, before: state.oldestSeq, limit: 30 });
-    state.hasMore = page.hasMore;
-    for (const m of page.messages) if (!state.messages.has(m.id)) upsert(m);
+    const added = await view.loadOlder(30);
+    if (view !== state.view) return;
+    for (const item of added) render(item);
     box.scrollTop += box.scrollHeight - before;
     renderReadMarkers();
   } finally {
@@ -419,7 +264,8 @@ async function loadOlder() {
   }
 }
 function renderHistoryTop() {
-  $("history-top").textContent = state.loadingOlder ? "Loading older messages…" : state.hasMore ? "Scroll up for older messages" : "Beginning of the conversation";
+  const view = state.view;
+  $("history-top").textContent = state.loadingOlder ? "Loading older messages…" : view && view.hasMore ? "Scroll up for older messages" : "Beginning of the conversation";
 }
 
 // ---------- dialogs ----------
@@ -433,16 +279,23 @@ async function pickPeople({ title, hint, withName, single }) {
   $("dialog-name").value = "";
   $("dialog-people").replaceChildren(...people.map((p) => {
     const li = document.createElement("li");
-    li.innerHTML = `<label><input type="${single ? "radio" : "checkbox"}" name="person"> <span class="avatar round"></span> <span class="pname"></span> <span class="muted"></span></label>`;
-    li.querySelector("input").value = p.id;
-    li.querySelector("input").dataset.kind = p.kind;
-    li.querySelector("input").dataset.name = p.displayName;
-    li.querySelector(".avatar").textContent = initials(p.displayName);
-    li.querySelector(".pname").textContent = p.displayName;
-    li.querySelector(".muted").textContent = p.kind === "agent" ? "agent" : "@" + p.id;
+    const label = document.createElement("label");
+    const input = document.createElement("input");
+    input.type = single ? "radio" : "checkbox";
+    input.name = "person";
+    input.value = p.id;
+    input.dataset.kind = p.kind;
+    input.dataset.name = p.displayName;
+    label.append(input, " ", span("avatar round", initials(p.displayName)), " ", span("pname", p.displayName), " ", span("muted", p.kind === "agent" ? "agent" : "@" + p.id));
+    li.append(label);
     return li;
   }));
-  if (!people.length) $("dialog-people").innerHTML = `<li class="muted">Nobody else has signed in yet. Open another browser and sign in with another name.</li>`;
+  if (!people.length) {
+    const li = document.createElement("li");
+    li.className = "muted";
+    li.textContent = "Nobody else has signed in yet. Open another browser and sign in with another name.";
+    $("dialog-people").append(li);
+  }
   const dlg = $("dialog");
   dlg.returnValue = "";
   dlg.showModal();
@@ -456,7 +309,7 @@ async function newRoom() {
   state.participants = [];
   const r = await pickPeople({ title: "New room", hint: "Add people or the Assistant (it answers every message).", withName: true });
   if (!r) return;
-  const room = await socket.send("rooms.create", { name: r.name || "New room", participants: [{ accountId: state.me.id, role: "owner", displayName: state.me.displayName }, ...r.chosen] });
+  const room = await client.createRoom({ name: r.name || "New room", participants: [{ accountId: state.me.id, role: "owner", displayName: state.me.displayName }, ...r.chosen] });
   state.roomNames.set(room.id, room.name);
   await loadRooms();
   await openRoom(room);
@@ -468,7 +321,7 @@ async function newDirect() {
   const r = await pickPeople({ title: "Direct message", hint: "The same people always share the same direct room.", single: true });
   state.participants = saved;
   if (!r || !r.chosen.length) return;
-  const room = await socket.send("rooms.direct", { participants: [{ accountId: state.me.id, displayName: state.me.displayName }, r.chosen[0]] });
+  const room = await client.directRoom([{ accountId: state.me.id, displayName: state.me.displayName }, r.chosen[0]]);
   state.roomNames.set(room.id, r.chosen[0].displayName);
   await loadRooms();
   await openRoom(room);
@@ -477,20 +330,26 @@ async function newDirect() {
 async function addPeople() {
   const r = await pickPeople({ title: "Add people", hint: "They see every conversation of this room." });
   if (!r) return;
-  for (const p of r.chosen) await socket.send("participants.add", { roomId: state.room.id, participant: p });
-  state.participants = await socket.send("participants.list", { roomId: state.room.id });
+  for (const p of r.chosen) await client.addParticipant(state.room.id, p);
+  state.participants = await client.listParticipants(state.room.id);
   renderPeople();
 }
 
 async function newConversation() {
   const title = prompt("Conversation title", "Conversation " + (state.conversations.length + 1));
   if (title === null) return;
-  const c = await socket.send("conversations.create", { roomId: state.room.id, title: title || undefined });
+  const c = await client.createConversation(state.room.id, title || undefined);
   if (!state.conversations.some((x) => x.id === c.id)) state.conversations.push(c);
-  await openConversation(c);
+  await openConversation_(c);
 }
 
 // ---------- helpers ----------
+function span(className, text) {
+  const s = document.createElement("span");
+  s.className = className;
+  s.textContent = text;
+  return s;
+}
 function nameOf(x) {
   if (x && typeof x === "object") return x.displayName || nameOf(x.accountId);
   if (state.me && x === state.me.id) return state.me.displayName;
@@ -509,12 +368,14 @@ function stickToEnd(force) { if (force || nearEnd()) scrollToEnd(); }
 $("composer").addEventListener("submit", (e) => {
   e.preventDefault();
   const text = $("text").value.trim();
-  if (!text || !state.conversation) return;
+  if (!text || !state.view) return;
   $("text").value = "";
-  guard(send(text));
+  // Shown at once; waits in the SDK's offline queue if the connection is down, and is stored exactly once.
+  state.view.send(text).catch(showError);
+  scrollToEnd();
 });
 $("text").addEventListener("keydown", (e) => {
-  if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); $("composer").requestSubmit(); } else typingNow();
+  if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); $("composer").requestSubmit(); } else state.view?.notifyTyping();
 });
 $("messages").addEventListener("scroll", () => { if ($("messages").scrollTop < 60) guard(loadOlder()); });
 $("new-room").onclick = () => guard(newRoom());
@@ -523,7 +384,7 @@ $("add-person").onclick = () => guard(addPeople());
 $("new-conversation").onclick = () => guard(newConversation());
 $("back").onclick = () => document.body.classList.remove("in-room");
 $("toast").onclick = () => ($("toast").hidden = true);
-document.addEventListener("visibilitychange", markRead);
+document.addEventListener("visibilitychange", () => { if (!document.hidden) state.view?.markRead(); });
 $("signin-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const res = await fetch("/demo/signin", { method: "POST", body: new URLSearchParams(new FormData(e.target)), redirect: "manual" });

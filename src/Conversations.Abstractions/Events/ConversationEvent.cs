@@ -19,6 +19,7 @@ namespace Conversations;
 [JsonDerivedType(typeof(MessageUpdatedEvent), "conversation.message_updated")]
 [JsonDerivedType(typeof(MessageDeletedEvent), "conversation.message_deleted")]
 [JsonDerivedType(typeof(MessageDeltaEvent), "conversation.message_delta")]
+[JsonDerivedType(typeof(MessageSnapshotEvent), "conversation.message_snapshot")]
 [JsonDerivedType(typeof(TypingEvent), "conversation.typing")]
 [JsonDerivedType(typeof(ReadEvent), "conversation.read")]
 [JsonDerivedType(typeof(FlowFailedEvent), "conversation.flow_failed")]

@@ -30,6 +30,9 @@ public readonly struct ConversationEventType : IEquatable<ConversationEventType>
     /// <summary><c>conversation.message_delta</c>: a chunk of a streamed message.</summary>
     public static ConversationEventType MessageDelta { get; } = new("conversation.message_delta");
 
+    /// <summary><c>conversation.message_snapshot</c>: the text a streamed message has reached, for a subscriber joining mid-stream.</summary>
+    public static ConversationEventType MessageSnapshot { get; } = new("conversation.message_snapshot");
+
     /// <summary><c>conversation.typing</c>.</summary>
     public static ConversationEventType Typing { get; } = new("conversation.typing");
 

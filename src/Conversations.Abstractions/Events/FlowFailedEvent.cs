@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Conversations;
 
-/// <summary><c>conversation.flow_failed</c>: an agent's flow threw, timed out or was cancelled while handling a trigger.</summary>
+/// <summary>
+/// <c>conversation.flow_failed</c>: an agent's flow failed (threw or timed out) on every allowed attempt at a trigger, and
+/// the agent moved on to its next trigger. Published once per trigger.
+/// </summary>
 public sealed class FlowFailedEvent : ConversationEvent
 {
     /// <inheritdoc />
@@ -20,4 +23,7 @@ public sealed class FlowFailedEvent : ConversationEvent
 
     /// <summary>Gets a description of the failure that is safe to show to participants.</summary>
     public required string ErrorMessage { get; init; }
+
+    /// <summary>Gets how many attempts were made.</summary>
+    public int Attempts { get; init; }
 }

@@ -2,7 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace Conversations;
 
-/// <summary><c>conversation.message_delta</c>: a live chunk of a streamed message. Not stored: the whole text arrives with <c>conversation.message_updated</c> when the stream ends.</summary>
+/// <summary>
+/// <c>conversation.message_delta</c>: a live chunk of a streamed message. Not stored one by one: the text so far is
+/// checkpointed, a subscriber joining mid-stream gets a <see cref="MessageSnapshotEvent"/>, and the whole text arrives with
+/// <c>conversation.message_updated</c> when the stream ends.
+/// </summary>
 public sealed class MessageDeltaEvent : ConversationEvent
 {
     /// <inheritdoc />

@@ -14,4 +14,10 @@ public sealed class MessagePostedEvent : MessageLogEvent
     /// triggering message's depth when an agent posts from its flow. Triggers stop at the configured depth.
     /// </summary>
     public int ChainDepth { get; init; }
+
+    /// <summary>
+    /// Gets how many agent triggers the post recorded with the message: a hint that tells dispatchers on every engine
+    /// whether there is agent work to claim. 0 when read back from the log.
+    /// </summary>
+    public int TriggerCount { get; init; }
 }

@@ -26,4 +26,12 @@ public sealed class FlowTrigger
     /// each agent reply in between. Messages the flow posts get this depth plus one.
     /// </summary>
     public int ChainDepth { get; init; }
+
+    /// <summary>
+    /// Gets which attempt at this trigger the run is, from 1. Runs are at-least-once: a run interrupted by a crash, a
+    /// lost lease or a failure is run again (up to <c>ConversationsOptions.MaxFlowAttempts</c>), so a flow may see the
+    /// same trigger more than once. Replies posted through the <see cref="FlowContext"/> are exactly-once: a retried run
+    /// that reaches a reply already stored gets that message back instead of posting it again.
+    /// </summary>
+    public int Attempt { get; init; } = 1;
 }

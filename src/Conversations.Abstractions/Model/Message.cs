@@ -61,6 +61,13 @@ public sealed class Message
     /// <summary>Gets when the message was deleted, if it was. A deleted message keeps its place but loses its content.</summary>
     public DateTimeOffset? DeletedAt { get; init; }
 
+    /// <summary>
+    /// Gets the agent-chain depth the message was posted at: 0 when a person (or the host) posted it, one more for each
+    /// agent reply in between. Stored with the message; a message deeper than
+    /// <c>ConversationsOptions.MaxAgentChainDepth</c> triggers no agents.
+    /// </summary>
+    public int ChainDepth { get; init; }
+
     /// <summary>Gets a value indicating whether the message was deleted.</summary>
     public bool IsDeleted => DeletedAt is not null;
 }

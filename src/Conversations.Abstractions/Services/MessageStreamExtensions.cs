@@ -5,7 +5,8 @@ public static class MessageStreamExtensions
 {
     /// <summary>
     /// Appends every chunk, then completes the stream. If the chunks throw or the token is cancelled, the
-    /// stream is failed with the text so far and the exception propagates.
+    /// stream is failed with the text so far and the exception propagates. A stream that is already closed — in a
+    /// flow, a reply an earlier attempt at the same trigger completed — is returned as it is, without reading the chunks.
     /// </summary>
     /// <param name="stream">The open stream.</param>
     /// <param name="chunks">The chunks of text.</param>
@@ -16,6 +17,11 @@ public static class MessageStreamExtensions
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(chunks);
+        if (stream.IsClosed)
+        {
+            return stream.Message;
+        }
+
         try
         {
             await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))

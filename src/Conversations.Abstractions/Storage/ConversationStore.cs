@@ -17,13 +17,17 @@ namespace Conversations.Storage;
 /// message and stores nothing.</item>
 /// <item>One room per direct key: concurrent calls with the same key return the same room.</item>
 /// <item>A method returns only after its change is durable.</item>
+/// <item>A change to a stored message is written only if the message is still at the <see cref="Message.LastSequence"/>
+/// the caller read, and a deleted message never changes again.</item>
+/// <item>Flow triggers are recorded in the same atomic write as the message or conversation that causes them, and are
+/// leased lane by lane: only the lowest pending trigger of a (conversation, agent) lane can be leased.</item>
 /// </list>
 /// <para>
 /// The services validate and authorize before they call the store; the store trusts its arguments apart
 /// from the rules above. Core members are abstract; members added in later versions will be virtual.
 /// </para>
 /// </remarks>
-public abstract class ConversationStore
+public abstract partial class ConversationStore
 {
     /// <summary>Prepares the store (creates or upgrades its schema). Called once at start-up; must be idempotent.</summary>
     /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests.</param>
@@ -92,7 +96,10 @@ public abstract class ConversationStore
     /// <returns><see langword="false"/> when no such participant exists.</returns>
     public abstract ValueTask<bool> RemoveParticipantAsync(string roomId, string accountId, CancellationToken cancellationToken);
 
-    /// <summary>Stores a new conversation.</summary>
+    /// <summary>
+    /// Stores a new conversation and, in the same atomic write, a <see cref="FlowTriggerKind.ConversationCreated"/>
+    /// trigger (sequence 0) for each auto-respond agent participant of the room other than its creator.
+    /// </summary>
     /// <param name="conversation">The conversation, with <see cref="Conversation.LastSequence"/> 0.</param>
     /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests.</param>
     /// <returns>A task that completes when the conversation is durable.</returns>
@@ -114,23 +121,37 @@ public abstract class ConversationStore
     /// Appends a message to its conversation's log. The store sets <see cref="Message.Sequence"/> and
     /// <see cref="Message.LastSequence"/> to the conversation's next sequence, ignoring the values passed.
     /// When the same sender already stored the same non-null <see cref="Message.ClientMessageId"/> in the
-    /// conversation, returns that message with <see cref="AppendResult.Created"/> <see langword="false"/>.
+    /// conversation, returns that message with <see cref="AppendResult.Created"/> <see langword="false"/>, and
+    /// stores nothing (no sequence is used up).
     /// </summary>
+    /// <remarks>
+    /// In the same atomic write the store records what <paramref name="options"/> asks for: a
+    /// <see cref="FlowTriggerKind.MessagePosted"/> trigger for each auto-respond agent participant other than the sender
+    /// (keyed by the message's sequence, carrying its id and <see cref="Message.ChainDepth"/>), and the owner's lease of a
+    /// streaming message.
+    /// </remarks>
     /// <param name="message">The message.</param>
+    /// <param name="options">What to record with it.</param>
     /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests.</param>
-    /// <returns>The stored message and whether this call stored it.</returns>
-    public abstract ValueTask<AppendResult> AppendMessageAsync(Message message, CancellationToken cancellationToken);
+    /// <returns>The stored message, whether this call stored it, and how many triggers it recorded.</returns>
+    public abstract ValueTask<AppendResult> AppendMessageAsync(Message message, AppendOptions options, CancellationToken cancellationToken);
 
     /// <summary>
     /// Replaces the mutable fields of a stored message (text, format, attachments, data, status, edited and
     /// deleted times) and records the change at the conversation's next sequence, which becomes the
-    /// message's <see cref="Message.LastSequence"/>. The change is a <see cref="LogEntryKind.Deleted"/> entry
-    /// when <see cref="Message.DeletedAt"/> is set, otherwise <see cref="LogEntryKind.Updated"/>.
+    /// message's <see cref="Message.LastSequence"/> — but only if the stored message is still at the
+    /// <see cref="Message.LastSequence"/> carried by <paramref name="message"/> (compare and swap) and is not deleted.
+    /// The change is a <see cref="LogEntryKind.Deleted"/> entry when <see cref="Message.DeletedAt"/> is set, otherwise
+    /// <see cref="LogEntryKind.Updated"/>. A change that ends a stream (status other than streaming) also ends its lease.
     /// </summary>
-    /// <param name="message">The message as it should be; identified by its conversation and id.</param>
+    /// <param name="message">The message as it should be; identified by its conversation and id, and carrying the
+    /// <see cref="Message.LastSequence"/> the caller read.</param>
     /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests.</param>
-    /// <returns>The stored message, or <see langword="null"/> when no such message exists.</returns>
-    public abstract ValueTask<Message?> UpdateMessageAsync(Message message, CancellationToken cancellationToken);
+    /// <returns>
+    /// <see cref="UpdateOutcome.Updated"/> with the stored message; <see cref="UpdateOutcome.Conflict"/> with the message as
+    /// it is now when it changed meanwhile or is deleted (nothing is stored); <see cref="UpdateOutcome.NotFound"/>.
+    /// </returns>
+    public abstract ValueTask<UpdateResult> UpdateMessageAsync(Message message, CancellationToken cancellationToken);
 
     /// <summary>Gets a message.</summary>
     /// <param name="conversationId">The conversation.</param>
@@ -161,10 +182,6 @@ public abstract class ConversationStore
     /// <returns>The entries.</returns>
     public abstract ValueTask<IReadOnlyList<LogEntry>> ReadLogAsync(string conversationId, long afterSequence, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Lists messages whose status is <see cref="MessageStatus.Streaming"/>, for recovery at start-up.</summary>
-    /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests.</param>
-    /// <returns>The messages.</returns>
-    public abstract ValueTask<IReadOnlyList<Message>> GetStreamingMessagesAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Moves a read marker forward. A marker never moves back: when the stored sequence is already at least

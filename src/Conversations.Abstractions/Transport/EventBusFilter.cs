@@ -22,4 +22,12 @@ public sealed class EventBusFilter
         return (RoomId is null || string.Equals(RoomId, conversationEvent.RoomId, StringComparison.Ordinal))
             && (ConversationId is null || string.Equals(ConversationId, conversationEvent.ConversationId, StringComparison.Ordinal));
     }
+
+    /// <summary>Tells whether a room and conversation match (for catch-up doorbells).</summary>
+    /// <param name="roomId">The room.</param>
+    /// <param name="conversationId">The conversation, if any.</param>
+    /// <returns><see langword="true"/> when they match.</returns>
+    public bool Matches(string? roomId, string? conversationId) =>
+        (RoomId is null || string.Equals(RoomId, roomId, StringComparison.Ordinal))
+        && (ConversationId is null || string.Equals(ConversationId, conversationId, StringComparison.Ordinal));
 }

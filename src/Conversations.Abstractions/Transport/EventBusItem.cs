@@ -1,6 +1,6 @@
 namespace Conversations.Transport;
 
-/// <summary>What a subscription delivers: an event, or a marker that events were dropped.</summary>
+/// <summary>What a subscription delivers: an event, a catch-up doorbell, or a marker that items were dropped.</summary>
 public readonly struct EventBusItem
 {
     /// <summary>Initializes a new instance of the <see cref="EventBusItem"/> struct carrying an event.</summary>
@@ -10,14 +10,53 @@ public readonly struct EventBusItem
     {
         ArgumentNullException.ThrowIfNull(conversationEvent);
         Event = conversationEvent;
+        RoomId = conversationEvent.RoomId;
+        ConversationId = conversationEvent.ConversationId;
+        Sequence = conversationEvent is MessageLogEvent logged ? logged.Sequence : 0;
+        Kind = EventBusItemKind.Event;
     }
 
-    /// <summary>Gets the marker saying the subscription's buffer overflowed and events were dropped.</summary>
+    private EventBusItem(string roomId, string conversationId, long sequence)
+    {
+        RoomId = roomId;
+        ConversationId = conversationId;
+        Sequence = sequence;
+        Kind = EventBusItemKind.CatchUp;
+    }
+
+    /// <summary>Gets the marker saying the subscription's buffer overflowed and items were dropped.</summary>
     public static EventBusItem Overflow => default;
 
-    /// <summary>Gets the event, or <see langword="null"/> for the overflow marker.</summary>
+    /// <summary>Gets what the item carries.</summary>
+    public EventBusItemKind Kind { get; }
+
+    /// <summary>Gets the event, for <see cref="EventBusItemKind.Event"/>.</summary>
     public ConversationEvent? Event { get; }
 
+    /// <summary>Gets the room, for events and catch-up doorbells.</summary>
+    public string? RoomId { get; }
+
+    /// <summary>Gets the conversation, for conversation events and catch-up doorbells.</summary>
+    public string? ConversationId { get; }
+
+    /// <summary>Gets the log sequence the conversation reached, for log events and catch-up doorbells; otherwise 0.</summary>
+    public long Sequence { get; }
+
     /// <summary>Gets a value indicating whether this is the overflow marker.</summary>
-    public bool IsOverflow => Event is null;
+    public bool IsOverflow => Kind == EventBusItemKind.Overflow;
+
+    /// <summary>Creates a catch-up doorbell: the conversation's log reached <paramref name="sequence"/>; read it from the store.</summary>
+    /// <param name="roomId">The conversation's room.</param>
+    /// <param name="conversationId">The conversation.</param>
+    /// <param name="sequence">The sequence it reached; 0 when unknown (read whatever is new).</param>
+    /// <returns>The doorbell.</returns>
+    /// <exception cref="ArgumentException"><paramref name="roomId"/> or <paramref name="conversationId"/> is null or empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sequence"/> is negative.</exception>
+    public static EventBusItem CatchUp(string roomId, string conversationId, long sequence)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(roomId);
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
+        return new EventBusItem(roomId, conversationId, sequence);
+    }
 }

@@ -24,4 +24,7 @@ internal static partial class Log
 
     [LoggerMessage(306, LogLevel.Warning, "The server sent an error without a request id: {Code} {Message}.")]
     public static partial void UnsolicitedError(ILogger logger, string? code, string? message);
+
+    [LoggerMessage(307, LogLevel.Warning, "The reader of subscription {Key} fell behind and events were dropped; subscribing again after sequence {Sequence}.")]
+    public static partial void SubscriptionOverflowed(ILogger logger, string key, long sequence);
 }

@@ -13,5 +13,8 @@ internal sealed class PendingRequest(byte[] payload, bool retryable)
 
     public WebSocket? SentOn { get; set; }
 
+    /// <summary>Gets or sets what to do on the receive loop when the ack arrives, before any later frame is read.</summary>
+    public Action? OnAcknowledged { get; init; }
+
     public TaskCompletionSource<JsonElement?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

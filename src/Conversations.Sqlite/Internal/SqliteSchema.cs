@@ -82,7 +82,35 @@ internal static class SqliteSchema
             PRIMARY KEY (conversation_id, account_id)
         ) WITHOUT ROWID;
         """,
+        """
+        ALTER TABLE messages ADD COLUMN chain_depth INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN stream_owner TEXT;
+        ALTER TABLE messages ADD COLUMN stream_lease_expires INTEGER;
+        ALTER TABLE messages ADD COLUMN stream_deltas INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX participants_auto_respond ON participants(room_id) WHERE auto_respond = 1 AND kind = 1;
+        CREATE TABLE triggers (
+            conversation_id TEXT NOT NULL,
+            agent_id TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            room_id TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            message_id TEXT,
+            chain_depth INTEGER NOT NULL,
+            status INTEGER NOT NULL,
+            attempts INTEGER NOT NULL,
+            lease_owner TEXT,
+            lease_expires INTEGER,
+            next_attempt_at INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            last_error TEXT,
+            PRIMARY KEY (conversation_id, agent_id, sequence)
+        ) WITHOUT ROWID;
+        CREATE INDEX triggers_pending ON triggers(created_at, conversation_id, agent_id, sequence) WHERE status = 0;
+        """,
     ];
+
+    /// <summary>Gets the SQL of one migration (index i upgrades version i to i + 1). For upgrade tests.</summary>
+    public static string Migration(int index) => s_migrations[index];
 
     /// <summary>Gets the schema version this build writes.</summary>
     public static int CurrentVersion => s_migrations.Length;

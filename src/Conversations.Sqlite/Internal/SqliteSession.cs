@@ -8,9 +8,9 @@ internal sealed class SqliteSession : IDisposable
 {
     public const string MessageColumns =
         "m.id, m.room_id, m.conversation_id, m.sequence, m.last_sequence, m.sender_id, m.sender_kind, m.text, m.format, " +
-        "m.attachments, m.data, m.reply_to_id, m.client_message_id, m.status, m.created_at, m.edited_at, m.deleted_at";
+        "m.attachments, m.data, m.reply_to_id, m.client_message_id, m.status, m.created_at, m.edited_at, m.deleted_at, m.chain_depth";
 
-    public const int MessageColumnCount = 17;
+    public const int MessageColumnCount = 18;
 
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly int _commandTimeoutSeconds;
@@ -113,6 +113,7 @@ internal sealed class SqliteSession : IDisposable
             CreatedAt = Time(r.GetInt64(o + 14)),
             EditedAt = r.IsDBNull(o + 15) ? null : Time(r.GetInt64(o + 15)),
             DeletedAt = r.IsDBNull(o + 16) ? null : Time(r.GetInt64(o + 16)),
+            ChainDepth = r.GetInt32(o + 17),
         };
     }
 

@@ -41,9 +41,13 @@ public static class ConversationsServiceCollectionExtensions
         services.TryAddSingleton<ConversationEventBus, InMemoryEventBus>();
 
         services.TryAddSingleton<EngineCore>();
-        services.TryAddSingleton<EventPipeline>();
+        services.TryAddSingleton<EventPublisher>();
+        services.TryAddSingleton<StreamRegistry>();
+        services.TryAddSingleton(_ => new FlowEngineCatalog(services));
         services.TryAddSingleton<FlowDispatcher>();
         services.TryAddSingleton<EventHandlerDispatcher>();
+        services.TryAddSingleton<EngineEventListener>();
+        services.TryAddSingleton<StreamRecovery>();
         services.TryAddSingleton<IRoomService, RoomService>();
         services.TryAddSingleton<IParticipantService, ParticipantService>();
         services.TryAddSingleton<IConversationService, ConversationService>();

@@ -1,6 +1,6 @@
 namespace Conversations.Internal;
 
-internal sealed class ConversationService(EngineCore core, EventPipeline pipeline, MessageService messages) : IConversationService
+internal sealed class ConversationService(EngineCore core, EventPublisher publisher, FlowDispatcher flows, MessageService messages) : IConversationService
 {
     public async Task<Conversation> CreateAsync(Account caller, string roomId, CreateConversationRequest? request = null, CancellationToken cancellationToken = default)
     {
@@ -12,14 +12,17 @@ internal sealed class ConversationService(EngineCore core, EventPipeline pipelin
 
         var conversation = new Conversation { Id = core.NewId(), RoomId = roomId, Title = request?.Title, CreatedBy = caller.Id, CreatedAt = core.Now };
         await core.Store.CreateConversationAsync(conversation, cancellationToken).ConfigureAwait(false);
-        await pipeline.PublishAsync(new ConversationCreatedEvent
+        publisher.Publish(new ConversationCreatedEvent
         {
             RoomId = roomId,
             ConversationId = conversation.Id,
             ActorId = caller.Id,
             Timestamp = conversation.CreatedAt,
             Conversation = conversation,
-        }).ConfigureAwait(false);
+        });
+
+        // The store recorded a trigger for each auto-respond agent of the room, with the conversation.
+        flows.Signal();
         return conversation;
     }
 
@@ -66,7 +69,7 @@ internal sealed class ConversationService(EngineCore core, EventPipeline pipelin
             cancellationToken).ConfigureAwait(false);
         if (result.Moved)
         {
-            await pipeline.PublishAsync(new ReadEvent { RoomId = conversation.RoomId, ConversationId = conversationId, ActorId = caller.Id, Timestamp = now, Sequence = sequence }).ConfigureAwait(false);
+            publisher.Publish(new ReadEvent { RoomId = conversation.RoomId, ConversationId = conversationId, ActorId = caller.Id, Timestamp = now, Sequence = sequence });
         }
 
         return result.Marker;

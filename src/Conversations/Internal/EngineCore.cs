@@ -22,6 +22,12 @@ internal sealed class EngineCore(
 
     public DateTimeOffset Now => Time.GetUtcNow();
 
+    /// <summary>
+    /// Gets this engine's owner id in trigger and stream leases: the instance name and a value unique to this start, so a
+    /// restarted process never mistakes its predecessor's leases for its own.
+    /// </summary>
+    public string OwnerId { get; } = (options.Value.InstanceName ?? Environment.MachineName) + "/" + Guid.NewGuid().ToString("N");
+
     public string NewId() => Guid.CreateVersion7(Time.GetUtcNow()).ToString("N");
 
     /// <summary>Checks an identifier that names something: non-empty, bounded, no control characters.</summary>

@@ -1,8 +1,15 @@
+using System.Globalization;
+
 namespace Conversations.Internal;
 
+/// <summary>
+/// A flow's view of its trigger. Replies without a client message id get one derived from the trigger and the reply's
+/// place in the run (<c>flow:{sequence}:{index}</c>), so a retried run posts each reply once.
+/// </summary>
 internal sealed class EngineFlowContext(FlowTrigger trigger, IServiceProvider services, MessageService messages, EngineCore core) : FlowContext
 {
     private readonly Account _agent = trigger.Agent.ToAccount();
+    private int _replies;
 
     public override FlowTrigger Trigger => trigger;
 
@@ -12,11 +19,18 @@ internal sealed class EngineFlowContext(FlowTrigger trigger, IServiceProvider se
 
     private int ReplyDepth => trigger.ChainDepth + 1;
 
-    public override Task<Message> PostAsync(PostMessageRequest request, CancellationToken cancellationToken = default) =>
-        messages.PostAsync(_agent, trigger.Conversation.Id, request, ReplyDepth, cancellationToken);
+    public override Task<Message> PostAsync(PostMessageRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.ClientMessageId is null
+            ? messages.PostReplyAsync(_agent, trigger.Conversation.Id, request, ReplyDepth, NextReplyId(), cancellationToken)
+            : messages.PostAsync(_agent, trigger.Conversation.Id, request, ReplyDepth, cancellationToken);
+    }
 
     public override Task<MessageStream> BeginStreamAsync(StreamMessageRequest? request = null, CancellationToken cancellationToken = default) =>
-        messages.BeginStreamAsync(_agent, trigger.Conversation.Id, request, ReplyDepth, cancellationToken);
+        request?.ClientMessageId is null
+            ? messages.BeginReplyStreamAsync(_agent, trigger.Conversation.Id, request, ReplyDepth, NextReplyId(), cancellationToken)
+            : messages.BeginStreamAsync(_agent, trigger.Conversation.Id, request, ReplyDepth, cancellationToken);
 
     public override Task SetTypingAsync(bool isTyping, CancellationToken cancellationToken = default) =>
         messages.SetTypingAsync(_agent, trigger.Conversation.Id, isTyping, cancellationToken);
@@ -26,4 +40,7 @@ internal sealed class EngineFlowContext(FlowTrigger trigger, IServiceProvider se
 
     public override async Task<IReadOnlyList<Participant>> GetParticipantsAsync(CancellationToken cancellationToken = default) =>
         await core.Store.GetParticipantsAsync(trigger.RoomId, cancellationToken).ConfigureAwait(false);
+
+    private string NextReplyId() =>
+        string.Create(CultureInfo.InvariantCulture, $"flow:{trigger.Sequence}:{Interlocked.Increment(ref _replies) - 1}");
 }

@@ -1,44 +1,99 @@
+using System.Threading.Channels;
+using Conversations.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Conversations.Internal;
 
-/// <summary>Pushes every published event to the registered <see cref="IConversationEventHandler"/>s, in publish order.</summary>
+/// <summary>
+/// Pushes events to the registered <see cref="IConversationEventHandler"/>s, fed from the bus — so handlers see every
+/// engine's changes that reach this one — with log events delivered once per conversation in sequence order.
+/// </summary>
+/// <remarks>
+/// Two bounded queues of <see cref="ConversationsOptions.EventHandlerQueueCapacity"/> items, served together in arrival
+/// order: log events (and catch-up doorbells), and live events. When the log queue is full, new log events are dropped and
+/// the handlers catch up from the store at that conversation's next event (read after the last sequence they got); when
+/// the live queue is full, the oldest live event is dropped — so a flood of deltas never costs a log event. Handlers run
+/// one event at a time.
+/// </remarks>
 internal sealed class EventHandlerDispatcher : IDisposable
 {
+    private const int MaxTrackedConversations = 100_000;
+    private const int CatchUpPageSize = 256;
+
     private readonly IConversationEventHandler[] _handlers;
-    private readonly KeyedSerialQueue<ConversationEvent> _queue;
+    private readonly EngineCore _core;
+    private readonly Channel<(long Arrival, EventBusItem Item)> _log;
+    private readonly Channel<(long Arrival, ConversationEvent Event)> _live;
+    private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger;
+    private Task? _loop;
+    private long _arrivals;
 
-    public EventHandlerDispatcher(IEnumerable<IConversationEventHandler> handlers, IOptions<ConversationsOptions> options, ILogger<EventHandlerDispatcher> logger)
+    public EventHandlerDispatcher(IEnumerable<IConversationEventHandler> handlers, EngineCore core, IOptions<ConversationsOptions> options, ILogger<EventHandlerDispatcher> logger)
     {
         _handlers = handlers.ToArray();
+        _core = core;
         _logger = logger;
-        _queue = new KeyedSerialQueue<ConversationEvent>(HandleAsync, options.Value.EventHandlerQueueCapacity);
+        var capacity = options.Value.EventHandlerQueueCapacity;
+        _log = Channel.CreateBounded<(long, EventBusItem)>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true, SingleWriter = true });
+        _live = Channel.CreateBounded<(long, ConversationEvent)>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
     }
 
-    public void Enqueue(ConversationEvent conversationEvent)
+    public bool HasHandlers => _handlers.Length > 0;
+
+    public void Start()
     {
-        if (_handlers.Length == 0 || _stopping.IsCancellationRequested)
+        if (HasHandlers)
+        {
+            _loop = Task.Run(LoopAsync);
+        }
+    }
+
+    /// <summary>Takes an item from the engine's bus listener; never blocks.</summary>
+    public void Offer(in EventBusItem item)
+    {
+        if (!HasHandlers || _stopping.IsCancellationRequested)
         {
             return;
         }
 
-        if (!_queue.TryEnqueue(string.Empty, conversationEvent, out var pending))
+        var arrival = _arrivals++;
+        switch (item.Kind)
         {
-            Log.HandlerEventDropped(_logger, conversationEvent.Type.Value, pending);
+            case EventBusItemKind.CatchUp:
+                _log.Writer.TryWrite((arrival, item));
+                break;
+            case EventBusItemKind.Event when item.Event is MessageLogEvent:
+                if (!_log.Writer.TryWrite((arrival, item)))
+                {
+                    Log.HandlerEventDropped(_logger, item.Event.Type.Value, _core.Options.EventHandlerQueueCapacity);
+                }
+
+                break;
+            case EventBusItemKind.Event:
+                _live.Writer.TryWrite((arrival, item.Event!));
+                break;
+            default:
+                Log.HandlerEventDropped(_logger, "overflow", _core.Options.EventHandlerQueueCapacity);
+                break;
         }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        try
+        _log.Writer.TryComplete();
+        _live.Writer.TryComplete();
+        if (_loop is not null)
         {
-            await _queue.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
+            try
+            {
+                await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -46,13 +101,105 @@ internal sealed class EventHandlerDispatcher : IDisposable
 
     public void Dispose() => _stopping.Dispose();
 
-    private async Task HandleAsync(string key, ConversationEvent conversationEvent)
+    private async Task LoopAsync()
+    {
+        var token = _stopping.Token;
+        Task<bool>? logWait = null, liveWait = null;
+        while (!token.IsCancellationRequested)
+        {
+            var hasLog = _log.Reader.TryPeek(out var log);
+            var hasLive = _live.Reader.TryPeek(out var live);
+            if (hasLog && (!hasLive || log.Arrival < live.Arrival))
+            {
+                _log.Reader.TryRead(out _);
+                await ProcessLogAsync(log.Item, token).ConfigureAwait(false);
+            }
+            else if (hasLive)
+            {
+                _live.Reader.TryRead(out _);
+                await DeliverAsync(live.Event, token).ConfigureAwait(false);
+            }
+            else
+            {
+                // One pending wait per queue at a time, kept across turns, so waiting never piles up waiters.
+                logWait ??= _log.Reader.WaitToReadAsync(token).AsTask();
+                liveWait ??= _live.Reader.WaitToReadAsync(token).AsTask();
+                await Task.WhenAny(logWait, liveWait).ConfigureAwait(false);
+                logWait = logWait.IsCompleted ? null : logWait;
+                liveWait = liveWait.IsCompleted ? null : liveWait;
+                if (_log.Reader.Completion.IsCompleted && _live.Reader.Completion.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task ProcessLogAsync(EventBusItem item, CancellationToken cancellationToken)
+    {
+        var conversationId = item.ConversationId!;
+        var sequence = item.Sequence;
+        if (!_cursors.TryGetValue(conversationId, out var cursor))
+        {
+            // First sight of this conversation: start here (handlers get what happens while the engine runs).
+            if (_cursors.Count >= MaxTrackedConversations)
+            {
+                _cursors.Clear();
+            }
+
+            cursor = Math.Max(0, sequence - 1);
+            _cursors[conversationId] = cursor;
+        }
+
+        if (sequence != 0 && sequence <= cursor)
+        {
+            return;
+        }
+
+        if (item.Event is MessageLogEvent logged && sequence == cursor + 1)
+        {
+            _cursors[conversationId] = sequence;
+            await DeliverAsync(logged, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // A gap (dropped or reordered doorbells) or a bare doorbell: the store has everything after the cursor.
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var entries = await _core.Store.ReadLogAsync(conversationId, cursor, CatchUpPageSize, cancellationToken).ConfigureAwait(false);
+                foreach (var entry in entries)
+                {
+                    cursor = entry.Sequence;
+                    _cursors[conversationId] = cursor;
+                    await DeliverAsync(LogEvents.From(entry), cancellationToken).ConfigureAwait(false);
+                }
+
+                if (entries.Count < CatchUpPageSize)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // The store is unreachable: the next event of this conversation tries again from the same cursor.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.HandlerCatchUpFailed(_logger, ex, conversationId);
+        }
+    }
+
+    private async Task DeliverAsync(ConversationEvent conversationEvent, CancellationToken cancellationToken)
     {
         foreach (var handler in _handlers)
         {
             try
             {
-                await handler.HandleAsync(conversationEvent, _stopping.Token).ConfigureAwait(false);
+                await handler.HandleAsync(conversationEvent, cancellationToken).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // A handler's failure is logged and never reaches the publisher or other handlers.
             catch (Exception ex)

@@ -1,228 +1,264 @@
+using Conversations.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Conversations.Internal;
 
 /// <summary>
-/// Turns conversation-created and message-posted events into flow triggers for the room's auto-respond
-/// agents ("start or continue"), and runs them: one at a time per (conversation, agent), in sequence order;
-/// different pairs in parallel, up to <see cref="ConversationsOptions.MaxConcurrentFlows"/>.
+/// Runs the durable flow triggers the store holds ("start or continue"): leases what is due, runs the agent's flow, and
+/// marks each trigger done, retried or dead. The store decides order and exclusivity — only the lowest pending trigger of a
+/// (conversation, agent) lane can be leased — so triggers of one lane run one at a time in sequence order across every
+/// engine that shares the store, and different lanes run in parallel up to <see cref="ConversationsOptions.MaxConcurrentFlows"/>.
 /// </summary>
-internal sealed class FlowDispatcher : IAsyncDisposable, IDisposable
+/// <remarks>
+/// Work is found by doorbells (this engine's own posts, other engines' posts seen on the bus) and by a poll every
+/// <see cref="ConversationsOptions.PollInterval"/> (retries, ended leases, engines without a shared bus). Nothing is queued
+/// in memory beyond the runs in progress: a crash loses no trigger, only the lease, which ends and is claimed again.
+/// </remarks>
+internal sealed partial class FlowDispatcher : IAsyncDisposable, IDisposable
 {
     private readonly IServiceProvider _services;
     private readonly EngineCore _core;
+    private readonly EventPublisher _publisher;
     private readonly ILogger _logger;
-    private readonly KeyedSerialQueue<ConversationEvent> _routing;
-    private readonly KeyedSerialQueue<FlowTrigger> _runs;
-    private readonly SemaphoreSlim _concurrency;
-    private readonly CancellationTokenSource _shutdown = new();
-    private volatile bool _stopping;
+    private readonly Dictionary<FlowTriggerKey, Run> _running = [];
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly CancellationTokenSource _stopClaiming = new();
+    private readonly CancellationTokenSource _cancelRuns = new();
+    private readonly Lock _gate = new();
+    private readonly List<TaskCompletionSource> _idleWaiters = [];
+    private Task? _loop;
+    private ITimer? _poll;
+    private bool _signalled;
+    private bool _stopping;
+    private int _busy;
 
-    public FlowDispatcher(IServiceProvider services, EngineCore core, ILogger<FlowDispatcher> logger)
+    private readonly FlowEngineCatalog _catalog;
+
+    public FlowDispatcher(IServiceProvider services, EngineCore core, EventPublisher publisher, FlowEngineCatalog catalog, ILogger<FlowDispatcher> logger)
     {
         _services = services;
+        _catalog = catalog;
         _core = core;
+        _publisher = publisher;
         _logger = logger;
-        _concurrency = new SemaphoreSlim(core.Options.MaxConcurrentFlows);
-        _routing = new KeyedSerialQueue<ConversationEvent>(RouteAsync, int.MaxValue);
-        _runs = new KeyedSerialQueue<FlowTrigger>(RunAsync, core.Options.MaxPendingTriggersPerAgent);
     }
 
-    /// <summary>Called in publish order (sequence order per conversation); must not block.</summary>
-    public void OnEvent(ConversationEvent conversationEvent)
+    /// <summary>Gets how many flows this engine is running.</summary>
+    public int RunningCount
     {
-        if (_stopping || conversationEvent is not (MessagePostedEvent or ConversationCreatedEvent) || conversationEvent.ConversationId is null)
+        get
         {
-            return;
+            lock (_gate)
+            {
+                return _running.Count;
+            }
+        }
+    }
+
+    /// <summary>Starts looking for triggers: at once, on every doorbell, and on the poll interval.</summary>
+    public void Start()
+    {
+        _loop = Task.Run(ClaimLoopAsync);
+        _poll = _core.Time.CreateTimer(static state => ((FlowDispatcher)state!).Signal(), this, _core.Options.PollInterval, _core.Options.PollInterval);
+        Signal();
+    }
+
+    /// <summary>Asks for a claim pass soon. Cheap and coalescing; never blocks.</summary>
+    public void Signal()
+    {
+        lock (_gate)
+        {
+            if (_signalled || _stopping)
+            {
+                return;
+            }
+
+            _signalled = true;
+            _busy++;
         }
 
-        _routing.TryEnqueue(conversationEvent.ConversationId, conversationEvent, out _);
+        _wake.Release();
     }
 
-    /// <summary>Stops taking triggers, lets queued and running flows finish until <paramref name="cancellationToken"/> fires, then cancels them.</summary>
+    /// <summary>Completes when no claim pass is pending and no flow runs. For tests and hosts that wait for agents to settle.</summary>
+    public Task WhenIdleAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_busy == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _idleWaiters.Add(waiter);
+            return waiter.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Stops claiming, lets running flows finish until <paramref name="cancellationToken"/> fires, then cancels them (their triggers are released for another engine).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopping = true;
+        Task[] runs;
+        lock (_gate)
+        {
+            _stopping = true;
+            runs = [.. _running.Values.Select(r => r.Task)];
+        }
+
+        _poll?.Dispose();
+        await _stopClaiming.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         try
         {
-            await _routing.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
-            await _runs.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(runs).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            await _shutdown.CancelAsync().ConfigureAwait(false);
-            await _routing.WhenIdleAsync(CancellationToken.None).ConfigureAwait(false);
-            await _runs.WhenIdleAsync(CancellationToken.None).ConfigureAwait(false);
+            await _cancelRuns.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(runs).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-    }
-
-    /// <summary>Completes when no trigger is queued or running. For tests and hosts that want to wait for agents to settle.</summary>
-    public async Task WhenIdleAsync(CancellationToken cancellationToken)
-    {
-        // Routing feeds runs, and runs may post messages that feed routing again: wait until both are quiet together.
-        do
-        {
-            await _routing.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
-            await _runs.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
-        }
-        while (!_routing.IsIdle || !_runs.IsIdle);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _stopping = true;
-        await _shutdown.CancelAsync().ConfigureAwait(false);
-        await _routing.WhenIdleAsync(CancellationToken.None).ConfigureAwait(false);
-        await _runs.WhenIdleAsync(CancellationToken.None).ConfigureAwait(false);
-        _shutdown.Dispose();
-        _concurrency.Dispose();
+        await StopAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
+        _stopClaiming.Dispose();
+        _cancelRuns.Dispose();
+        _wake.Dispose();
     }
 
     public void Dispose()
     {
-        // A container disposed synchronously cannot wait for flows; ask them to stop and leave.
-        _stopping = true;
-        _shutdown.Cancel();
+        // A container disposed synchronously cannot wait for flows: ask everything to stop and leave.
+        lock (_gate)
+        {
+            _stopping = true;
+        }
+
+        _poll?.Dispose();
+        _stopClaiming.Cancel();
+        _cancelRuns.Cancel();
     }
 
-    private async Task RouteAsync(string conversationId, ConversationEvent conversationEvent)
+    private async Task ClaimLoopAsync()
     {
-        try
+        var token = _stopClaiming.Token;
+        while (!token.IsCancellationRequested)
         {
-            var (conversation, message, depth) = conversationEvent switch
+            try
             {
-                MessagePostedEvent posted => (await _core.Store.GetConversationAsync(conversationId, _shutdown.Token).ConfigureAwait(false), posted.Message, posted.ChainDepth),
-                ConversationCreatedEvent created => (created.Conversation, (Message?)null, 0),
-                _ => (null, null, 0),
-            };
-            if (conversation is null)
+                await _wake.WaitAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
             {
-                return;
+                break;
             }
 
-            if (depth > _core.Options.MaxAgentChainDepth)
+            lock (_gate)
             {
-                Log.ChainDepthReached(_logger, conversationId, message?.Sequence ?? 0, depth, _core.Options.MaxAgentChainDepth);
-                return;
+                _signalled = false;
             }
 
-            var participants = await _core.Store.GetParticipantsAsync(conversation.RoomId, _shutdown.Token).ConfigureAwait(false);
-            foreach (var agent in participants)
+            try
             {
-                if (agent.Kind != AccountKind.Agent || !agent.AutoRespond
-                    || string.Equals(agent.AccountId, conversationEvent.ActorId, StringComparison.Ordinal)
-                    || (message is not null && string.Equals(agent.AccountId, message.SenderId, StringComparison.Ordinal)))
-                {
-                    continue;
-                }
-
-                var trigger = new FlowTrigger
-                {
-                    Kind = message is null ? FlowTriggerKind.ConversationCreated : FlowTriggerKind.MessagePosted,
-                    Agent = agent,
-                    RoomId = conversation.RoomId,
-                    Conversation = conversation,
-                    Message = message,
-                    ChainDepth = depth,
-                };
-                if (!_runs.TryEnqueue(conversationId + "\n" + agent.AccountId, trigger, out var pending))
-                {
-                    Log.TriggerDropped(_logger, agent.AccountId, conversationId, pending);
-                    await ReportFailureAsync(trigger, "limit_exceeded", "The agent has too many triggers waiting; this one was dropped.").ConfigureAwait(false);
-                }
+                await ClaimAsync(token).ConfigureAwait(false);
             }
-        }
-        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
-        {
-        }
-#pragma warning disable CA1031 // Routing failures are logged; they must not stop later events.
-        catch (Exception ex)
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+            }
+#pragma warning disable CA1031 // A failing store is logged; the next doorbell or poll tries again.
+            catch (Exception ex)
 #pragma warning restore CA1031
-        {
-            Log.RoutingFailed(_logger, ex, conversationId);
+            {
+                Log.ClaimFailed(_logger, ex);
+            }
+            finally
+            {
+                Done();
+            }
         }
     }
 
-    private async Task RunAsync(string key, FlowTrigger trigger)
+    private async Task ClaimAsync(CancellationToken cancellationToken)
     {
-        var agentId = trigger.Agent.AccountId;
-        IFlowEngine? engine;
-        try
+        int free;
+        lock (_gate)
         {
-            engine = _services.GetKeyedService<IFlowEngine>(agentId) ?? _services.GetService<IFlowEngine>();
+            free = _core.Options.MaxConcurrentFlows - _running.Count;
         }
-#pragma warning disable CA1031 // An engine that cannot be built is a failed flow: logged and reported like any other.
-        catch (Exception ex)
-#pragma warning restore CA1031
+
+        if (free <= 0 || !_catalog.RunsFlows)
         {
-            Log.FlowFailed(_logger, ex, agentId, trigger.Conversation.Id, trigger.Sequence);
-            ConversationsDiagnostics.FlowRunsCounter.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
-            await ReportFailureAsync(trigger, ConversationsErrorCode.Internal.Value, "The agent is not available.").ConfigureAwait(false);
+            // A finishing run signals again; an engine without flow engines leaves triggers to those that have one.
             return;
         }
 
-        if (engine is null)
+        var now = _core.Now;
+        var claim = new TriggerClaim
         {
-            Log.NoFlowEngine(_logger, agentId);
-            return;
+            Owner = _core.OwnerId,
+            Now = now,
+            LeaseExpiresAt = now + _core.Options.FlowLeaseDuration,
+            MaxCount = free,
+            AgentIds = _catalog.HasDefault ? null : _catalog.AgentIds,
+        };
+        var claimed = await _core.Store.ClaimTriggersAsync(claim, cancellationToken).ConfigureAwait(false);
+        foreach (var record in claimed)
+        {
+            StartRun(record);
         }
 
-        await _concurrency.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        using var activity = ConversationsDiagnostics.ActivitySource.StartActivity("conversations.flow");
-        activity?.SetTag("conversations.agent_id", agentId);
-        activity?.SetTag("conversations.conversation_id", trigger.Conversation.Id);
-        var outcome = "completed";
-        using var timeout = _core.Options.FlowTimeout is { } limit
-            ? new CancellationTokenSource(limit, _core.Time)
-            : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _shutdown.Token);
-        try
+        if (claimed.Count == free)
         {
-            var context = new EngineFlowContext(trigger, _services, _services.GetRequiredService<MessageService>(), _core);
-            await engine.RunAsync(context, linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !_shutdown.IsCancellationRequested)
-        {
-            outcome = "timeout";
-            Log.FlowTimedOut(_logger, agentId, trigger.Conversation.Id, trigger.Sequence, _core.Options.FlowTimeout!.Value);
-            await ReportFailureAsync(trigger, "timeout", "The agent did not answer in time.").ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
-        {
-            // The host is stopping; the flow was asked to stop.
-            outcome = "cancelled";
-        }
-#pragma warning disable CA1031 // A failing flow is logged and reported; it never stops other triggers.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            outcome = "failed";
-            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
-            Log.FlowFailed(_logger, ex, agentId, trigger.Conversation.Id, trigger.Sequence);
-            var code = ex is ConversationsException ce ? ce.Code.Value : ConversationsErrorCode.Internal.Value;
-            await ReportFailureAsync(trigger, code, "The agent failed to answer.").ConfigureAwait(false);
-        }
-        finally
-        {
-            ConversationsDiagnostics.FlowRunsCounter.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
-            _concurrency.Release();
+            // There may be more: look again once a slot frees up or right away.
+            Signal();
         }
     }
 
-    private async Task ReportFailureAsync(FlowTrigger trigger, string code, string description)
+    private void StartRun(FlowTriggerRecord record)
     {
-        var pipeline = _services.GetRequiredService<EventPipeline>();
-        await pipeline.PublishAsync(new FlowFailedEvent
+        var run = new Run(record);
+        lock (_gate)
         {
-            RoomId = trigger.RoomId,
-            ConversationId = trigger.Conversation.Id,
-            ActorId = trigger.Agent.AccountId,
-            Timestamp = _core.Now,
-            AgentId = trigger.Agent.AccountId,
-            TriggerSequence = trigger.Sequence,
-            ErrorCode = code,
-            ErrorMessage = description,
-        }).ConfigureAwait(false);
+            _busy++;
+            _running[record.Key] = run;
+            run.Task = Task.Run(() => RunAsync(run));
+        }
+    }
+
+    private void Done()
+    {
+        List<TaskCompletionSource>? wake = null;
+        lock (_gate)
+        {
+            if (--_busy == 0 && _idleWaiters.Count > 0)
+            {
+                wake = [.. _idleWaiters];
+                _idleWaiters.Clear();
+            }
+        }
+
+        if (wake is not null)
+        {
+            foreach (var waiter in wake)
+            {
+                waiter.TrySetResult();
+            }
+        }
+    }
+
+    private sealed class Run(FlowTriggerRecord record)
+    {
+        public FlowTriggerRecord Record { get; } = record;
+
+        public Task Task { get; set; } = Task.CompletedTask;
+
+        public bool LeaseLost { get; set; }
     }
 }

@@ -19,17 +19,26 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Warning, "The flow of agent {AgentId} timed out after {Timeout} on sequence {Sequence} of conversation {ConversationId}.")]
     public static partial void FlowTimedOut(ILogger logger, string agentId, string conversationId, long sequence, TimeSpan timeout);
 
-    [LoggerMessage(12, LogLevel.Warning, "Dropped a trigger for agent {AgentId} in conversation {ConversationId}: {Pending} triggers are already waiting.")]
-    public static partial void TriggerDropped(ILogger logger, string agentId, string conversationId, int pending);
-
-    [LoggerMessage(13, LogLevel.Debug, "Message {Sequence} of conversation {ConversationId} is at chain depth {Depth}; the limit {Limit} stops further agent triggers.")]
-    public static partial void ChainDepthReached(ILogger logger, string conversationId, long sequence, int depth, int limit);
+    [LoggerMessage(13, LogLevel.Debug, "A message of conversation {ConversationId} is at chain depth {Depth}; the limit {Limit} stops further agent triggers.")]
+    public static partial void ChainDepthReached(ILogger logger, string conversationId, int depth, int limit);
 
     [LoggerMessage(14, LogLevel.Debug, "No flow engine is registered for agent {AgentId}; its trigger is ignored.")]
     public static partial void NoFlowEngine(ILogger logger, string agentId);
 
-    [LoggerMessage(15, LogLevel.Error, "Routing triggers for conversation {ConversationId} failed.")]
-    public static partial void RoutingFailed(ILogger logger, Exception exception, string conversationId);
+    [LoggerMessage(15, LogLevel.Error, "Claiming flow triggers failed; the next doorbell or poll tries again.")]
+    public static partial void ClaimFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(16, LogLevel.Warning, "The lease of agent {AgentId} on sequence {Sequence} of conversation {ConversationId} was lost; another engine runs it.")]
+    public static partial void TriggerLeaseLost(ILogger logger, string agentId, string conversationId, long sequence);
+
+    [LoggerMessage(17, LogLevel.Error, "Recording the end of agent {AgentId}'s attempt on sequence {Sequence} of conversation {ConversationId} failed; it runs again when its lease ends.")]
+    public static partial void TriggerCompletionFailed(ILogger logger, Exception exception, string agentId, string conversationId, long sequence);
+
+    [LoggerMessage(18, LogLevel.Debug, "Skipped the trigger of agent {AgentId} on sequence {Sequence} of conversation {ConversationId}: {Reason}.")]
+    public static partial void TriggerSkipped(ILogger logger, string agentId, string conversationId, long sequence, string reason);
+
+    [LoggerMessage(19, LogLevel.Warning, "Agent {AgentId} failed attempt {Attempt} on sequence {Sequence} of conversation {ConversationId}; retrying in {Delay}.")]
+    public static partial void FlowRetrying(ILogger logger, string agentId, string conversationId, long sequence, int attempt, TimeSpan delay);
 
     [LoggerMessage(20, LogLevel.Error, "Event handler {Handler} failed on {EventType}.")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string handler, string eventType);
@@ -37,12 +46,42 @@ internal static partial class Log
     [LoggerMessage(21, LogLevel.Warning, "Dropped {EventType} for event handlers: {Pending} events are already waiting.")]
     public static partial void HandlerEventDropped(ILogger logger, string eventType, int pending);
 
-    [LoggerMessage(30, LogLevel.Warning, "Message {MessageId} of conversation {ConversationId} was left streaming by a previous run; marked failed.")]
-    public static partial void StreamRecovered(ILogger logger, string messageId, string conversationId);
+    [LoggerMessage(30, LogLevel.Warning, "Message {MessageId} of conversation {ConversationId} was left streaming by a writer whose lease ended; marked failed with the {Length} characters checkpointed.")]
+    public static partial void StreamRecovered(ILogger logger, string messageId, string conversationId, int length);
 
     [LoggerMessage(31, LogLevel.Error, "Publishing {EventType} failed.")]
     public static partial void PublishFailed(ILogger logger, Exception exception, string eventType);
 
     [LoggerMessage(32, LogLevel.Debug, "Subscriber of conversation {ConversationId} fell behind; catching up from sequence {Sequence}.")]
     public static partial void SubscriberCatchingUp(ILogger logger, string conversationId, long sequence);
+
+    [LoggerMessage(22, LogLevel.Error, "Event handlers could not catch up conversation {ConversationId} from the store; its next event tries again.")]
+    public static partial void HandlerCatchUpFailed(ILogger logger, Exception exception, string conversationId);
+
+    [LoggerMessage(23, LogLevel.Error, "Agent {AgentId} gave up sequence {Sequence} of conversation {ConversationId} after {Attempts} attempts ({Code}).")]
+    public static partial void FlowGivenUp(ILogger logger, string agentId, string conversationId, long sequence, int attempts, string code);
+
+    [LoggerMessage(24, LogLevel.Warning, "Renewing the lease of agent {AgentId} in conversation {ConversationId} failed; trying again at the next tick.")]
+    public static partial void TriggerRenewalFailed(ILogger logger, Exception exception, string agentId, string conversationId);
+
+    [LoggerMessage(33, LogLevel.Warning, "Dropped {EventType} on its way to the bus: {Limit} publishes are already waiting. Subscribers catch up from the store.")]
+    public static partial void PublishDropped(ILogger logger, string eventType, int limit);
+
+    [LoggerMessage(34, LogLevel.Error, "The engine's bus subscription failed; live doorbells stop until restart (the poll still finds work).")]
+    public static partial void ListenerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(35, LogLevel.Debug, "A change to message {MessageId} of conversation {ConversationId} lost a race: read at {ReadSequence}, now at {CurrentSequence}.")]
+    public static partial void ChangeConflicted(ILogger logger, string messageId, string conversationId, long readSequence, long currentSequence);
+
+    [LoggerMessage(36, LogLevel.Warning, "The stream of message {MessageId} in conversation {ConversationId} is no longer this engine's (its lease ran out).")]
+    public static partial void StreamLost(ILogger logger, string messageId, string conversationId);
+
+    [LoggerMessage(37, LogLevel.Warning, "Checkpointing the stream of message {MessageId} in conversation {ConversationId} failed; the next checkpoint tries again.")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception, string messageId, string conversationId);
+
+    [LoggerMessage(38, LogLevel.Information, "Conversations engine started as {OwnerId}.")]
+    public static partial void EngineStarted(ILogger logger, string ownerId);
+
+    [LoggerMessage(39, LogLevel.Error, "The periodic sweep for streams whose writer is gone failed; the next one tries again.")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
 }

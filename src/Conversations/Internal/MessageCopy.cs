@@ -34,6 +34,7 @@ internal static class MessageCopy
         Status = status ?? m.Status,
         EditedAt = editedAt.HasValue ? editedAt.Value : m.EditedAt,
         DeletedAt = deletedAt.HasValue ? deletedAt.Value : m.DeletedAt,
+        ChainDepth = m.ChainDepth,
     };
 
     /// <summary>A value that may be absent, so that "set to null" and "leave as is" differ.</summary>

@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json;
+using Conversations.Storage;
 
 namespace Conversations.Internal;
 
@@ -10,88 +10,214 @@ internal sealed partial class MessageService
 
     public async Task<MessageStream> BeginStreamAsync(Account caller, string conversationId, StreamMessageRequest? request, int chainDepth, CancellationToken cancellationToken)
     {
+        var (stream, existing) = await TryBeginStreamAsync(caller, conversationId, request, chainDepth, cancellationToken).ConfigureAwait(false);
+        return stream ?? throw new ConflictException($"'{caller.Id}' already used client message id '{request?.ClientMessageId}' in this conversation (message '{existing!.Id}').");
+    }
+
+    /// <summary>Starts a stream, or returns the message already stored under the request's client message id.</summary>
+    private async Task<(MessageStream? Stream, Message? Existing)> TryBeginStreamAsync(Account caller, string conversationId, StreamMessageRequest? request, int chainDepth, CancellationToken cancellationToken)
+    {
         EngineCore.ValidateCaller(caller);
         core.ValidateId(conversationId, nameof(conversationId));
         request ??= new StreamMessageRequest();
         var conversation = await PrepareNewMessageAsync(caller, conversationId, request.Format, request.Data, request.ClientMessageId, request.ReplyToId, cancellationToken).ConfigureAwait(false);
 
-        var draft = NewMessage(caller, conversation, string.Empty, request.Format, [], request.Data, request.ReplyToId, request.ClientMessageId, MessageStatus.Streaming);
-        var started = await AppendAsync(caller, draft, chainDepth, cancellationToken).ConfigureAwait(false);
-        if (!string.Equals(started.Id, draft.Id, StringComparison.Ordinal))
-        {
-            throw new ConflictException($"'{caller.Id}' already used client message id '{request.ClientMessageId}' in this conversation (message '{started.Id}').");
-        }
-
-        return new EngineMessageStream(this, caller, started);
+        var draft = NewMessage(caller, conversation, string.Empty, request.Format, [], request.Data, request.ReplyToId, request.ClientMessageId, MessageStatus.Streaming, chainDepth);
+        var lease = new StreamLease(core.OwnerId, core.Now + core.Options.StreamLeaseDuration);
+        var result = await AppendAsync(caller, draft, lease, cancellationToken).ConfigureAwait(false);
+        return result.Created
+            ? (new EngineMessageStream(this, caller, result.Message, streams.AddLocal(result.Message)), null)
+            : (null, result.Message);
     }
 
-    private sealed class EngineMessageStream(MessageService owner, Account caller, Message started) : MessageStream
+    /// <summary>
+    /// A stream this engine writes: deltas are published live and tracked for mid-stream snapshots, the text is
+    /// checkpointed to the store in the background (renewing the owner's lease), and the end is stored once, only if the
+    /// stream is still this engine's.
+    /// </summary>
+    private sealed class EngineMessageStream : MessageStream
     {
-        private readonly StringBuilder _text = new();
-        private int _index;
+        private readonly MessageService _owner;
+        private readonly Account _caller;
+        private readonly Message _started;
+        private readonly StreamRegistry.LiveStream _live;
+        private readonly Lock _gate = new();
+        private readonly ITimer _renewal;
+        private long _lastCheckpoint;
+        private int _charsSinceCheckpoint;
+        private Task _checkpoint = Task.CompletedTask;
+        private volatile bool _lost;
         private bool _closed;
 
-        public override Message Message => started;
+        public EngineMessageStream(MessageService owner, Account caller, Message started, StreamRegistry.LiveStream live)
+        {
+            _owner = owner;
+            _caller = caller;
+            _started = started;
+            _live = live;
+            var core = owner.Core;
+            _lastCheckpoint = core.Time.GetTimestamp();
 
-        public override string Text => _text.ToString();
+            // Renews the lease while no text flows (a model thinking), so recovery never takes a live stream.
+            var every = core.Options.StreamLeaseDuration / 3;
+            _renewal = core.Time.CreateTimer(static s => ((EngineMessageStream)s!).Checkpoint(force: true), this, every, every);
+        }
+
+        public override Message Message => _started;
+
+        public override string Text => _live.Snapshot().Text;
 
         public override bool IsClosed => _closed;
 
-        public override async Task AppendAsync(string delta, CancellationToken cancellationToken = default)
+        public override Task AppendAsync(string delta, CancellationToken cancellationToken = default)
         {
             ArgumentNullException.ThrowIfNull(delta);
+            try
+            {
+                Append(delta);
+                return Task.CompletedTask;
+            }
+            catch (ConversationsException e)
+            {
+                return Task.FromException(e);
+            }
+        }
+
+        public override Task<Message> CompleteAsync(CancellationToken cancellationToken = default) => CloseAsync(MessageStatus.Complete, _started.Data);
+
+        public override Task<Message> CompleteAsync(JsonElement data, CancellationToken cancellationToken = default)
+        {
             ThrowIfClosed();
+            _owner.Core.ValidateData(data);
+            return CloseAsync(MessageStatus.Complete, data.Clone());
+        }
+
+        public override Task<Message> FailAsync(CancellationToken cancellationToken = default) => CloseAsync(MessageStatus.Failed, _started.Data);
+
+        private void Append(string delta)
+        {
+            ThrowIfClosed();
+            if (_lost)
+            {
+                throw new ConflictException($"The stream of message '{_started.Id}' was ended elsewhere: its lease ran out and it was recovered as failed.");
+            }
+
             if (delta.Length == 0)
             {
                 return;
             }
 
-            if (_text.Length + delta.Length > owner.Core.Options.MaxTextLength)
+            var core = _owner.Core;
+            if (_live.Length + delta.Length > core.Options.MaxTextLength)
             {
-                throw new LimitExceededException($"The streamed text would exceed {owner.Core.Options.MaxTextLength} characters.");
+                throw new LimitExceededException($"The streamed text would exceed {core.Options.MaxTextLength} characters.");
             }
 
-            _text.Append(delta);
-            await owner.Pipeline.PublishAsync(new MessageDeltaEvent
+            var index = _live.Append(delta);
+            _owner.Publisher.Publish(new MessageDeltaEvent
             {
-                RoomId = started.RoomId,
-                ConversationId = started.ConversationId,
-                ActorId = caller.Id,
-                Timestamp = owner.Core.Now,
-                MessageId = started.Id,
-                MessageSequence = started.Sequence,
-                Index = _index++,
+                RoomId = _started.RoomId,
+                ConversationId = _started.ConversationId,
+                ActorId = _caller.Id,
+                Timestamp = core.Now,
+                MessageId = _started.Id,
+                MessageSequence = _started.Sequence,
+                Index = index,
                 Delta = delta,
-            }).ConfigureAwait(false);
+            });
+
+            lock (_gate)
+            {
+                _charsSinceCheckpoint += delta.Length;
+            }
+
+            Checkpoint(force: false);
         }
 
-        public override Task<Message> CompleteAsync(CancellationToken cancellationToken = default) => CloseAsync(MessageStatus.Complete, started.Data, cancellationToken);
-
-        public override Task<Message> CompleteAsync(JsonElement data, CancellationToken cancellationToken = default)
+        /// <summary>Starts a background checkpoint when one is due (or forced), unless one is already on its way.</summary>
+        private void Checkpoint(bool force)
         {
-            ThrowIfClosed();
-            owner.Core.ValidateData(data);
-            return CloseAsync(MessageStatus.Complete, data.Clone(), cancellationToken);
+            var core = _owner.Core;
+            lock (_gate)
+            {
+                if (_closed || !_checkpoint.IsCompleted)
+                {
+                    return;
+                }
+
+                if (!force
+                    && _charsSinceCheckpoint < core.Options.StreamCheckpointCharacters
+                    && core.Time.GetElapsedTime(_lastCheckpoint) < core.Options.StreamCheckpointInterval)
+                {
+                    return;
+                }
+
+                _lastCheckpoint = core.Time.GetTimestamp();
+                _charsSinceCheckpoint = 0;
+                var (text, count) = _live.Snapshot();
+                _checkpoint = WriteCheckpointAsync(text, count);
+            }
         }
 
-        public override Task<Message> FailAsync(CancellationToken cancellationToken = default) => CloseAsync(MessageStatus.Failed, started.Data, cancellationToken);
-
-        private async Task<Message> CloseAsync(MessageStatus status, JsonElement? data, CancellationToken cancellationToken)
+        private async Task WriteCheckpointAsync(string text, int deltaCount)
         {
-            ThrowIfClosed();
-            _closed = true;
-            var final = started.With(text: _text.ToString(), status: status, data: data);
+            var core = _owner.Core;
+            try
+            {
+                var checkpoint = new StreamCheckpoint
+                {
+                    ConversationId = _started.ConversationId,
+                    MessageId = _started.Id,
+                    Owner = core.OwnerId,
+                    Text = text,
+                    DeltaCount = deltaCount,
+                    LeaseExpiresAt = core.Now + core.Options.StreamLeaseDuration,
+                };
+                if (!await core.Store.CheckpointStreamAsync(checkpoint, CancellationToken.None).ConfigureAwait(false) && !_closed)
+                {
+                    _lost = true;
+                    Log.StreamLost(_owner.Logger, _started.Id, _started.ConversationId);
+                }
+            }
+#pragma warning disable CA1031 // A failed checkpoint is retried by the next one; the lease outlasts a few misses.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.CheckpointFailed(_owner.Logger, ex, _started.Id, _started.ConversationId);
+            }
+        }
 
-            // The stream's end is stored whatever the caller's token says: a stream is never left open.
-            _ = cancellationToken;
-            return await owner.StoreChangeAsync(caller, final, CancellationToken.None).ConfigureAwait(false);
+        private async Task<Message> CloseAsync(MessageStatus status, JsonElement? data)
+        {
+            Task pending;
+            lock (_gate)
+            {
+                ThrowIfClosed();
+                _closed = true;
+                pending = _checkpoint;
+            }
+
+            await _renewal.DisposeAsync().ConfigureAwait(false);
+            await pending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            try
+            {
+                // The end is stored whatever the caller's token says (a stream is never left open), and only if the
+                // message is still as it started: recovery may have failed it after this engine lost its lease.
+                var final = _started.With(text: _live.Snapshot().Text, status: status, data: data);
+                return await _owner.TryStoreChangeAsync(_caller, final, CancellationToken.None).ConfigureAwait(false)
+                    ?? throw new ConflictException($"The stream of message '{_started.Id}' was ended elsewhere: its lease ran out and it was recovered as failed.");
+            }
+            finally
+            {
+                _owner.Streams.Remove(_started.Id);
+            }
         }
 
         private void ThrowIfClosed()
         {
             if (_closed)
             {
-                throw new ConflictException($"The stream of message '{started.Id}' is already closed.");
+                throw new ConflictException($"The stream of message '{_started.Id}' is already closed.");
             }
         }
     }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Conversations.Storage;
 using Conversations.Transport;
 
 namespace Conversations.Internal;
@@ -24,75 +23,116 @@ internal sealed partial class MessageService
         var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
         await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Observer, cancellationToken).ConfigureAwait(false);
 
-        // Subscribe before reading the store, so nothing committed after the read can slip between the two.
-        // Room-wide, so that the caller's removal from the room ends the subscription.
-        using var subscription = bus.Subscribe(new EventBusFilter { RoomId = conversation.RoomId }, core.Options.SubscriberBufferCapacity);
+        // The subscription is live before the store is read, so nothing committed after the read can slip between the
+        // two. Room-wide, so that the caller's removal from the room ends the subscription.
+        using var subscription = await bus.SubscribeAsync(new EventBusFilter { RoomId = conversation.RoomId }, core.Options.SubscriberBufferCapacity, cancellationToken).ConfigureAwait(false);
+        var follower = new StreamFollower(streams, conversation.RoomId, conversationId, core.Time);
         var last = afterSequence;
         var reader = subscription.Reader;
 
-        await foreach (var caught in CatchUpAsync(conversationId, last, cancellationToken).ConfigureAwait(false))
+        await foreach (var e in CatchUpAsync(conversationId, last, follower, cancellationToken).ConfigureAwait(false))
         {
-            last = caught.Sequence;
-            yield return caught;
+            last = e is MessageLogEvent logged ? logged.Sequence : last;
+            yield return e;
+        }
+
+        // Streams the caller already knew of (posted at or before afterSequence) may have moved on while it was away.
+        foreach (var snapshot in follower.SnapshotOpenStreams(upTo: afterSequence))
+        {
+            yield return snapshot;
         }
 
         while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             while (reader.TryRead(out var item))
             {
-                if (item.Event is not { } e)
+                switch (item.Kind)
                 {
-                    // The buffer overflowed and live events were dropped: the store has them.
-                    Log.SubscriberCatchingUp(logger, conversationId, last);
-                    ConversationsDiagnostics.SubscriberCatchUpsCounter.Add(1);
-                    await foreach (var caught in CatchUpAsync(conversationId, last, cancellationToken).ConfigureAwait(false))
-                    {
-                        last = caught.Sequence;
-                        yield return caught;
-                    }
+                    case EventBusItemKind.Overflow:
+                        // Live events were dropped: the store has the log; snapshots replace the deltas.
+                        Log.SubscriberCatchingUp(logger, conversationId, last);
+                        ConversationsDiagnostics.SubscriberCatchUpsCounter.Add(1);
+                        await foreach (var e in CatchUpAsync(conversationId, last, follower, cancellationToken).ConfigureAwait(false))
+                        {
+                            last = e is MessageLogEvent logged ? logged.Sequence : last;
+                            yield return e;
+                        }
 
-                    continue;
+                        foreach (var snapshot in follower.SnapshotOpenStreams(upTo: last))
+                        {
+                            yield return snapshot;
+                        }
+
+                        continue;
+
+                    case EventBusItemKind.CatchUp:
+                        if (!string.Equals(item.ConversationId, conversationId, StringComparison.Ordinal) || (item.Sequence != 0 && item.Sequence <= last))
+                        {
+                            continue;
+                        }
+
+                        await foreach (var e in CatchUpAsync(conversationId, last, follower, cancellationToken).ConfigureAwait(false))
+                        {
+                            last = e is MessageLogEvent logged ? logged.Sequence : last;
+                            yield return e;
+                        }
+
+                        continue;
                 }
 
-                if (e is ParticipantRemovedEvent removed && !caller.IsSystem && string.Equals(removed.AccountId, caller.Id, StringComparison.Ordinal))
+                var live = item.Event!;
+                if (live is ParticipantRemovedEvent removed && !caller.IsSystem && string.Equals(removed.AccountId, caller.Id, StringComparison.Ordinal))
                 {
                     yield break;
                 }
 
-                if (!string.Equals(e.ConversationId, conversationId, StringComparison.Ordinal))
+                if (!string.Equals(live.ConversationId, conversationId, StringComparison.Ordinal))
                 {
                     continue;
                 }
 
-                if (e is MessageLogEvent logged)
+                switch (live)
                 {
-                    if (logged.Sequence <= last)
-                    {
+                    case MessageLogEvent logged when logged.Sequence <= last:
                         continue;
-                    }
 
-                    if (logged.Sequence > last + 1)
-                    {
-                        // Events of one conversation are published in order, so a gap means this
-                        // subscriber missed some; read them (and this one) from the store.
-                        await foreach (var caught in CatchUpAsync(conversationId, last, cancellationToken).ConfigureAwait(false))
+                    case MessageLogEvent logged when logged.Sequence > last + 1:
+                        // A doorbell ahead of what this subscriber has: the store has everything up to it, in order.
+                        await foreach (var e in CatchUpAsync(conversationId, last, follower, cancellationToken).ConfigureAwait(false))
                         {
-                            last = caught.Sequence;
-                            yield return caught;
+                            last = e is MessageLogEvent caught ? caught.Sequence : last;
+                            yield return e;
                         }
 
                         continue;
-                    }
 
-                    last = logged.Sequence;
+                    case MessageLogEvent logged:
+                        last = logged.Sequence;
+                        yield return logged;
+                        if (follower.AfterLogEvent(logged) is { } snapshot)
+                        {
+                            yield return snapshot;
+                        }
+
+                        continue;
+
+                    case MessageDeltaEvent delta:
+                        foreach (var e in follower.OnDelta(delta, last))
+                        {
+                            yield return e;
+                        }
+
+                        continue;
+
+                    default:
+                        yield return live;
+                        continue;
                 }
-
-                yield return e;
             }
         }
     }
 
-    private async IAsyncEnumerable<MessageLogEvent> CatchUpAsync(string conversationId, long after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<ConversationEvent> CatchUpAsync(string conversationId, long after, StreamFollower follower, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -100,7 +140,12 @@ internal sealed partial class MessageService
             foreach (var entry in entries)
             {
                 after = entry.Sequence;
-                yield return ToEvent(entry);
+                var logged = LogEvents.From(entry);
+                yield return logged;
+                if (follower.AfterLogEvent(logged) is { } snapshot)
+                {
+                    yield return snapshot;
+                }
             }
 
             if (entries.Count < CatchUpPageSize)
@@ -109,35 +154,4 @@ internal sealed partial class MessageService
             }
         }
     }
-
-    private static MessageLogEvent ToEvent(LogEntry entry) => entry.Kind switch
-    {
-        LogEntryKind.Posted => new MessagePostedEvent
-        {
-            RoomId = entry.Message.RoomId,
-            ConversationId = entry.Message.ConversationId,
-            ActorId = entry.Message.SenderId,
-            Timestamp = entry.Timestamp,
-            Sequence = entry.Sequence,
-            Message = entry.Message,
-        },
-        LogEntryKind.Deleted => new MessageDeletedEvent
-        {
-            RoomId = entry.Message.RoomId,
-            ConversationId = entry.Message.ConversationId,
-            ActorId = entry.Message.SenderId,
-            Timestamp = entry.Timestamp,
-            Sequence = entry.Sequence,
-            Message = entry.Message,
-        },
-        _ => new MessageUpdatedEvent
-        {
-            RoomId = entry.Message.RoomId,
-            ConversationId = entry.Message.ConversationId,
-            ActorId = entry.Message.SenderId,
-            Timestamp = entry.Timestamp,
-            Sequence = entry.Sequence,
-            Message = entry.Message,
-        },
-    };
 }

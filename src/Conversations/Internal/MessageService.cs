@@ -2,11 +2,24 @@ using Microsoft.Extensions.Logging;
 
 namespace Conversations.Internal;
 
-internal sealed partial class MessageService(EngineCore core, EventPipeline pipeline, Transport.ConversationEventBus bus, ILogger<MessageService> logger) : IMessageService
+internal sealed partial class MessageService(
+    EngineCore core,
+    EventPublisher publisher,
+    StreamRegistry streams,
+    FlowDispatcher flows,
+    Transport.ConversationEventBus bus,
+    ILogger<MessageService> logger) : IMessageService
 {
+    /// <summary>How many times an edit or delete that lost a race with another change is tried again before <c>conflict</c>.</summary>
+    private const int ChangeRetries = 1;
+
     private EngineCore Core => core;
 
-    private EventPipeline Pipeline => pipeline;
+    private EventPublisher Publisher => publisher;
+
+    private ILogger Logger => logger;
+
+    private StreamRegistry Streams => streams;
 
     public Task<Message> PostAsync(Account caller, string conversationId, PostMessageRequest request, CancellationToken cancellationToken = default) =>
         PostAsync(caller, conversationId, request, chainDepth: 0, cancellationToken);
@@ -26,8 +39,9 @@ internal sealed partial class MessageService(EngineCore core, EventPipeline pipe
 
         var conversation = await PrepareNewMessageAsync(caller, conversationId, request.Format, request.Data, request.ClientMessageId, request.ReplyToId, cancellationToken).ConfigureAwait(false);
 
-        var draft = NewMessage(caller, conversation, text, request.Format, request.Attachments ?? [], request.Data, request.ReplyToId, request.ClientMessageId, MessageStatus.Complete);
-        return await AppendAsync(caller, draft, chainDepth, cancellationToken).ConfigureAwait(false);
+        var draft = NewMessage(caller, conversation, text, request.Format, request.Attachments ?? [], request.Data, request.ReplyToId, request.ClientMessageId, MessageStatus.Complete, chainDepth);
+        var result = await AppendAsync(caller, draft, streamLease: null, cancellationToken).ConfigureAwait(false);
+        return result.Message;
     }
 
     public async Task<Message> EditAsync(Account caller, string conversationId, string messageId, EditMessageRequest request, CancellationToken cancellationToken = default)
@@ -44,17 +58,29 @@ internal sealed partial class MessageService(EngineCore core, EventPipeline pipe
             EngineCore.ValidateEnum(format, nameof(request.Format));
         }
 
-        var current = await GetEditableAsync(caller, conversationId, messageId, cancellationToken).ConfigureAwait(false);
-        var text = request.Text ?? current.Text;
-        var attachments = request.Attachments ?? current.Attachments;
-        var data = request.Data?.Clone() ?? current.Data;
-        if (text.Length == 0 && attachments.Count == 0 && data is null)
+        // Invariant 10: the edit is applied to the message as read, and stored only if nothing changed it meanwhile.
+        for (var attempt = 0; ; attempt++)
         {
-            throw new InvalidArgumentException("An edit may not leave a message without text, attachments or structured data; delete it instead.");
-        }
+            var current = await GetEditableAsync(caller, conversationId, messageId, cancellationToken).ConfigureAwait(false);
+            var text = request.Text ?? current.Text;
+            var attachments = request.Attachments ?? current.Attachments;
+            var data = request.Data?.Clone() ?? current.Data;
+            if (text.Length == 0 && attachments.Count == 0 && data is null)
+            {
+                throw new InvalidArgumentException("An edit may not leave a message without text, attachments or structured data; delete it instead.");
+            }
 
-        var edited = current.With(text: text, format: request.Format ?? current.Format, attachments: attachments, data: data, editedAt: core.Now);
-        return await StoreChangeAsync(caller, edited, cancellationToken).ConfigureAwait(false);
+            var edited = current.With(text: text, format: request.Format ?? current.Format, attachments: attachments, data: data, editedAt: core.Now);
+            if (await TryStoreChangeAsync(caller, edited, cancellationToken).ConfigureAwait(false) is { } stored)
+            {
+                return stored;
+            }
+
+            if (attempt == ChangeRetries)
+            {
+                throw new ConflictException($"Message '{messageId}' was changed by someone else at the same time; read it again and retry.");
+            }
+        }
     }
 
     public async Task<Message> DeleteAsync(Account caller, string conversationId, string messageId, CancellationToken cancellationToken = default)
@@ -63,9 +89,20 @@ internal sealed partial class MessageService(EngineCore core, EventPipeline pipe
         core.ValidateId(conversationId, nameof(conversationId));
         core.ValidateId(messageId, nameof(messageId));
 
-        var current = await GetEditableAsync(caller, conversationId, messageId, cancellationToken).ConfigureAwait(false);
-        var deleted = current.With(text: string.Empty, attachments: [], data: (System.Text.Json.JsonElement?)null, deletedAt: core.Now);
-        return await StoreChangeAsync(caller, deleted, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await GetEditableAsync(caller, conversationId, messageId, cancellationToken).ConfigureAwait(false);
+            var deleted = current.With(text: string.Empty, attachments: [], data: (System.Text.Json.JsonElement?)null, deletedAt: core.Now);
+            if (await TryStoreChangeAsync(caller, deleted, cancellationToken).ConfigureAwait(false) is { } stored)
+            {
+                return stored;
+            }
+
+            if (attempt == ChangeRetries)
+            {
+                throw new ConflictException($"Message '{messageId}' was changed by someone else at the same time; read it again and retry.");
+            }
+        }
     }
 
     public async Task<MessagePage> GetHistoryAsync(Account caller, string conversationId, HistoryQuery? query = null, CancellationToken cancellationToken = default)
@@ -109,14 +146,14 @@ internal sealed partial class MessageService(EngineCore core, EventPipeline pipe
         core.ValidateId(conversationId, nameof(conversationId));
         var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
         await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Member, cancellationToken).ConfigureAwait(false);
-        await pipeline.PublishAsync(new TypingEvent
+        publisher.Publish(new TypingEvent
         {
             RoomId = conversation.RoomId,
             ConversationId = conversationId,
             ActorId = caller.Id,
             Timestamp = core.Now,
             IsTyping = isTyping,
-        }).ConfigureAwait(false);
+        });
     }
 
     /// <summary>A message about to be appended: the store assigns its sequences.</summary>
@@ -129,7 +166,8 @@ internal sealed partial class MessageService(EngineCore core, EventPipeline pipe
         System.Text.Json.JsonElement? data,
         string? replyToId,
         string? clientMessageId,
-        MessageStatus status) => new()
+        MessageStatus status,
+        int chainDepth) => new()
     {
         Id = core.NewId(),
         RoomId = conversation.RoomId,
@@ -146,6 +184,7 @@ internal sealed partial class MessageService(EngineCore core, EventPipeline pipe
         ClientMessageId = clientMessageId,
         Status = status,
         CreatedAt = core.Now,
+        ChainDepth = chainDepth,
     };
 
     /// <summary>The checks a new message (posted or streamed) passes before it is stored; returns its conversation.</summary>
@@ -211,57 +250,81 @@ internal sealed partial class MessageService(EngineCore core, EventPipeline pipe
         return message;
     }
 
-    private async Task<Message> AppendAsync(Account caller, Message draft, int chainDepth, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends a message; in the same store write, the triggers of the room's auto-respond agents (unless the message is
+    /// deeper than the chain limit) and a streaming message's lease. Then announces it.
+    /// </summary>
+    private async Task<Storage.AppendResult> AppendAsync(Account caller, Message draft, Storage.StreamLease? streamLease, CancellationToken cancellationToken)
     {
-        var write = pipeline.BeginLogWrite(draft.ConversationId);
-        MessagePostedEvent? posted = null;
-        try
+        var createTriggers = draft.ChainDepth <= core.Options.MaxAgentChainDepth;
+        if (!createTriggers)
         {
-            using var activity = ConversationsDiagnostics.ActivitySource.StartActivity("conversations.append");
-            activity?.SetTag("conversations.conversation_id", draft.ConversationId);
-            var result = await core.Store.AppendMessageAsync(draft, cancellationToken).ConfigureAwait(false);
-            activity?.SetTag("conversations.sequence", result.Message.Sequence);
-            if (result.Created)
-            {
-                ConversationsDiagnostics.MessagesPostedCounter.Add(1);
-                Log.MessagePosted(logger, result.Message.Id, result.Message.Sequence, result.Message.ConversationId, caller.Id);
-                Log.MessageText(logger, result.Message.Id, result.Message.Text);
-                posted = new MessagePostedEvent
-                {
-                    RoomId = draft.RoomId,
-                    ConversationId = draft.ConversationId,
-                    ActorId = caller.Id,
-                    Timestamp = result.Message.CreatedAt,
-                    Sequence = result.Message.Sequence,
-                    Message = result.Message,
-                    ChainDepth = chainDepth,
-                };
-            }
+            Log.ChainDepthReached(logger, draft.ConversationId, draft.ChainDepth, core.Options.MaxAgentChainDepth);
+        }
 
-            return result.Message;
-        }
-        finally
+        using var activity = ConversationsDiagnostics.ActivitySource.StartActivity("conversations.append");
+        activity?.SetTag("conversations.conversation_id", draft.ConversationId);
+        var result = await core.Store.AppendMessageAsync(draft, new Storage.AppendOptions { CreateTriggers = createTriggers, StreamLease = streamLease }, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("conversations.sequence", result.Message.Sequence);
+        if (!result.Created)
         {
-            await pipeline.CompleteLogWriteAsync(write, posted).ConfigureAwait(false);
+            return result;
         }
+
+        ConversationsDiagnostics.MessagesPostedCounter.Add(1);
+        Log.MessagePosted(logger, result.Message.Id, result.Message.Sequence, result.Message.ConversationId, caller.Id);
+        Log.MessageText(logger, result.Message.Id, result.Message.Text);
+        if (result.Message.Status == MessageStatus.Streaming)
+        {
+            // Tracked before it is announced, so a subscriber that sees the post finds the stream.
+            streams.AddLocal(result.Message);
+        }
+
+        publisher.Publish(new MessagePostedEvent
+        {
+            RoomId = draft.RoomId,
+            ConversationId = draft.ConversationId,
+            ActorId = caller.Id,
+            Timestamp = result.Message.CreatedAt,
+            Sequence = result.Message.Sequence,
+            Message = result.Message,
+            ChainDepth = result.Message.ChainDepth,
+            TriggerCount = result.TriggersCreated,
+        });
+        if (result.TriggersCreated > 0)
+        {
+            flows.Signal();
+        }
+
+        return result;
     }
 
-    public async Task<Message> StoreChangeAsync(Account caller, Message changed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a change to a message if it is still as read (its <see cref="Message.LastSequence"/>) and announces it;
+    /// returns <see langword="null"/> when it changed meanwhile or was deleted.
+    /// </summary>
+    public async Task<Message?> TryStoreChangeAsync(Account caller, Message changed, CancellationToken cancellationToken)
     {
-        var write = pipeline.BeginLogWrite(changed.ConversationId);
-        MessageLogEvent? logged = null;
-        try
+        var result = await core.Store.UpdateMessageAsync(changed, cancellationToken).ConfigureAwait(false);
+        switch (result.Outcome)
         {
-            var stored = await core.Store.UpdateMessageAsync(changed, cancellationToken).ConfigureAwait(false)
-                ?? throw new NotFoundException($"Message '{changed.Id}' does not exist in conversation '{changed.ConversationId}'.");
-            logged = stored.IsDeleted
-                ? new MessageDeletedEvent { RoomId = stored.RoomId, ConversationId = stored.ConversationId, ActorId = caller.Id, Timestamp = core.Now, Sequence = stored.LastSequence, Message = stored }
-                : new MessageUpdatedEvent { RoomId = stored.RoomId, ConversationId = stored.ConversationId, ActorId = caller.Id, Timestamp = core.Now, Sequence = stored.LastSequence, Message = stored };
-            return stored;
+            case Storage.UpdateOutcome.NotFound:
+                throw new NotFoundException($"Message '{changed.Id}' does not exist in conversation '{changed.ConversationId}'.");
+            case Storage.UpdateOutcome.Conflict:
+                Log.ChangeConflicted(logger, changed.Id, changed.ConversationId, changed.LastSequence, result.Message?.LastSequence ?? 0);
+                return null;
         }
-        finally
-        {
-            await pipeline.CompleteLogWriteAsync(write, logged).ConfigureAwait(false);
-        }
+
+        var stored = result.Message!;
+        Announce(caller.Id, stored);
+        return stored;
+    }
+
+    /// <summary>Announces a stored change of a message (edit, delete, stream end).</summary>
+    public void Announce(string actorId, Message stored)
+    {
+        publisher.Publish(stored.IsDeleted
+            ? new MessageDeletedEvent { RoomId = stored.RoomId, ConversationId = stored.ConversationId, ActorId = actorId, Timestamp = core.Now, Sequence = stored.LastSequence, Message = stored }
+            : new MessageUpdatedEvent { RoomId = stored.RoomId, ConversationId = stored.ConversationId, ActorId = actorId, Timestamp = core.Now, Sequence = stored.LastSequence, Message = stored });
     }
 }

@@ -1,6 +1,6 @@
 namespace Conversations.Internal;
 
-internal sealed class ParticipantService(EngineCore core, EventPipeline pipeline) : IParticipantService
+internal sealed class ParticipantService(EngineCore core, EventPublisher publisher) : IParticipantService
 {
     public async Task<Participant> AddAsync(Account caller, string roomId, ParticipantSpec participant, CancellationToken cancellationToken = default)
     {
@@ -28,7 +28,7 @@ internal sealed class ParticipantService(EngineCore core, EventPipeline pipeline
             throw new ConflictException($"'{participant.AccountId}' is already a participant of room '{roomId}'.");
         }
 
-        await pipeline.PublishAsync(new ParticipantAddedEvent { RoomId = roomId, ActorId = caller.Id, Timestamp = added.JoinedAt, Participant = added }).ConfigureAwait(false);
+        publisher.Publish(new ParticipantAddedEvent { RoomId = roomId, ActorId = caller.Id, Timestamp = added.JoinedAt, Participant = added });
         return added;
     }
 
@@ -84,7 +84,7 @@ internal sealed class ParticipantService(EngineCore core, EventPipeline pipeline
             throw new NotFoundException($"'{accountId}' is not a participant of room '{roomId}'.");
         }
 
-        await pipeline.PublishAsync(new ParticipantUpdatedEvent { RoomId = roomId, ActorId = caller.Id, Timestamp = core.Now, Participant = changed }).ConfigureAwait(false);
+        publisher.Publish(new ParticipantUpdatedEvent { RoomId = roomId, ActorId = caller.Id, Timestamp = core.Now, Participant = changed });
         return changed;
     }
 
@@ -118,7 +118,7 @@ internal sealed class ParticipantService(EngineCore core, EventPipeline pipeline
             throw new NotFoundException($"'{accountId}' is not a participant of room '{roomId}'.");
         }
 
-        await pipeline.PublishAsync(new ParticipantRemovedEvent { RoomId = roomId, ActorId = caller.Id, Timestamp = core.Now, AccountId = accountId }).ConfigureAwait(false);
+        publisher.Publish(new ParticipantRemovedEvent { RoomId = roomId, ActorId = caller.Id, Timestamp = core.Now, AccountId = accountId });
     }
 
     public async Task<IReadOnlyList<Participant>> ListAsync(Account caller, string roomId, CancellationToken cancellationToken = default)

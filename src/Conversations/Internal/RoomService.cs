@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Conversations.Internal;
 
-internal sealed class RoomService(EngineCore core, EventPipeline pipeline, ConversationEventBus bus, ILogger<RoomService> logger) : IRoomService
+internal sealed class RoomService(EngineCore core, EventPublisher publisher, ConversationEventBus bus, ILogger<RoomService> logger) : IRoomService
 {
     public async Task<Room> CreateRoomAsync(Account caller, CreateRoomRequest request, CancellationToken cancellationToken = default)
     {
@@ -28,7 +28,7 @@ internal sealed class RoomService(EngineCore core, EventPipeline pipeline, Conve
 
         await core.Store.CreateRoomAsync(room, participants, cancellationToken).ConfigureAwait(false);
         Log.RoomCreated(logger, room.Id, caller.Id, room.Kind);
-        await pipeline.PublishAsync(new RoomCreatedEvent { RoomId = room.Id, ActorId = caller.Id, Timestamp = now, Room = room, Participants = participants }).ConfigureAwait(false);
+        publisher.Publish(new RoomCreatedEvent { RoomId = room.Id, ActorId = caller.Id, Timestamp = now, Room = room, Participants = participants });
         return room;
     }
 
@@ -69,7 +69,7 @@ internal sealed class RoomService(EngineCore core, EventPipeline pipeline, Conve
         if (result.Created)
         {
             Log.RoomCreated(logger, room.Id, caller.Id, room.Kind);
-            await pipeline.PublishAsync(new RoomCreatedEvent { RoomId = room.Id, ActorId = caller.Id, Timestamp = now, Room = room, Participants = members }).ConfigureAwait(false);
+            publisher.Publish(new RoomCreatedEvent { RoomId = room.Id, ActorId = caller.Id, Timestamp = now, Room = room, Participants = members });
         }
 
         return result.Room;
@@ -103,7 +103,7 @@ internal sealed class RoomService(EngineCore core, EventPipeline pipeline, Conve
         await core.GetRoomAsync(roomId, cancellationToken).ConfigureAwait(false);
         await core.AuthorizeAsync(caller, roomId, ParticipantRole.Observer, cancellationToken).ConfigureAwait(false);
 
-        using var subscription = bus.Subscribe(new EventBusFilter { RoomId = roomId }, core.Options.SubscriberBufferCapacity);
+        using var subscription = await bus.SubscribeAsync(new EventBusFilter { RoomId = roomId }, core.Options.SubscriberBufferCapacity, cancellationToken).ConfigureAwait(false);
         var reader = subscription.Reader;
         while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -8,7 +8,7 @@ namespace Conversations;
 /// Use it for tests, demos and hosts that keep history elsewhere.
 /// </summary>
 /// <remarks>Thread-safe. All operations complete synchronously under one lock; each is a few dictionary operations.</remarks>
-public sealed class InMemoryConversationStore : ConversationStore
+public sealed partial class InMemoryConversationStore : ConversationStore
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _timeProvider;
@@ -181,6 +181,7 @@ public sealed class InMemoryConversationStore : ConversationStore
 
             _conversations.Add(conversation.Id, new ConversationLog(conversation));
             GetOrAdd(_conversationsByRoom, conversation.RoomId).Add(conversation.Id);
+            AddTriggersLocked(conversation.RoomId, conversation.Id, conversation.CreatedBy, 0, FlowTriggerKind.ConversationCreated, messageId: null, chainDepth: 0);
         }
 
         return default;
@@ -210,9 +211,10 @@ public sealed class InMemoryConversationStore : ConversationStore
     }
 
     /// <inheritdoc />
-    public override ValueTask<AppendResult> AppendMessageAsync(Message message, CancellationToken cancellationToken)
+    public override ValueTask<AppendResult> AppendMessageAsync(Message message, AppendOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(options);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
@@ -226,12 +228,20 @@ public sealed class InMemoryConversationStore : ConversationStore
             var sequence = log.LastSequence + 1;
             var stored = message.With(sequence: sequence, lastSequence: sequence);
             log.Append(stored, LogEntryKind.Posted, _timeProvider.GetUtcNow());
-            return new(new AppendResult(stored, Created: true));
+            if (stored.Status == MessageStatus.Streaming)
+            {
+                log.Streams[stored.Id] = new StreamInfo(options.StreamLease?.Owner, options.StreamLease?.ExpiresAt, 0);
+            }
+
+            var triggers = options.CreateTriggers
+                ? AddTriggersLocked(stored.RoomId, stored.ConversationId, stored.SenderId, sequence, FlowTriggerKind.MessagePosted, stored.Id, stored.ChainDepth)
+                : 0;
+            return new(new AppendResult(stored, Created: true, triggers));
         }
     }
 
     /// <inheritdoc />
-    public override ValueTask<Message?> UpdateMessageAsync(Message message, CancellationToken cancellationToken)
+    public override ValueTask<UpdateResult> UpdateMessageAsync(Message message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         cancellationToken.ThrowIfCancellationRequested();
@@ -240,23 +250,17 @@ public sealed class InMemoryConversationStore : ConversationStore
             if (!_conversations.TryGetValue(message.ConversationId, out var log)
                 || !log.IndexById.TryGetValue(message.Id, out var index))
             {
-                return new((Message?)null);
+                return new(new UpdateResult(UpdateOutcome.NotFound, null));
             }
 
             var current = log.Messages[index];
-            var sequence = log.LastSequence + 1;
-            var stored = current.With(
-                lastSequence: sequence,
-                text: message.Text,
-                format: message.Format,
-                attachments: message.Attachments,
-                data: message.Data,
-                status: message.Status,
-                editedAt: message.EditedAt,
-                deletedAt: message.DeletedAt);
-            log.Messages[index] = stored;
-            log.Record(sequence, message.DeletedAt is null ? LogEntryKind.Updated : LogEntryKind.Deleted, index, _timeProvider.GetUtcNow());
-            return new(stored);
+            if (current.IsDeleted || current.LastSequence != message.LastSequence)
+            {
+                return new(new UpdateResult(UpdateOutcome.Conflict, current));
+            }
+
+            var stored = StoreChangeLocked(log, index, message);
+            return new(new UpdateResult(UpdateOutcome.Updated, stored));
         }
     }
 
@@ -324,19 +328,6 @@ public sealed class InMemoryConversationStore : ConversationStore
             }
 
             return new(entries);
-        }
-    }
-
-    /// <inheritdoc />
-    public override ValueTask<IReadOnlyList<Message>> GetStreamingMessagesAsync(CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            IReadOnlyList<Message> streaming = _conversations.Values
-                .SelectMany(log => log.Messages)
-                .Where(m => m.Status == MessageStatus.Streaming)
-                .ToArray();
-            return new(streaming);
         }
     }
 
@@ -458,6 +449,9 @@ public sealed class InMemoryConversationStore : ConversationStore
         public List<RawEntry> Entries { get; } = [];
 
         public Dictionary<string, ReadMarker> ReadMarkers { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The owners, leases and checkpoints of the conversation's streaming messages, by message id.</summary>
+        public Dictionary<string, StreamInfo> Streams { get; } = new(StringComparer.Ordinal);
 
         public long LastSequence => Entries.Count;
 

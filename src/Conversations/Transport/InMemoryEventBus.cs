@@ -49,10 +49,12 @@ public sealed class InMemoryEventBus : ConversationEventBus
     }
 
     /// <inheritdoc />
-    public override EventBusSubscription Subscribe(EventBusFilter filter, int capacity)
+    /// <remarks>Completes synchronously: the subscription is live when this returns.</remarks>
+    public override ValueTask<EventBusSubscription> SubscribeAsync(EventBusFilter filter, int capacity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        cancellationToken.ThrowIfCancellationRequested();
 
         var subscription = new Subscription(this, filter, capacity);
         lock (_gate)
@@ -71,7 +73,7 @@ public sealed class InMemoryEventBus : ConversationEventBus
             }
         }
 
-        return subscription;
+        return new(subscription);
     }
 
     private static void Deliver(Subscription[] subscriptions, ConversationEvent conversationEvent)

@@ -1,0 +1,239 @@
+import { ConversationsError } from "./errors.js";
+import type { AccountKind, BeginStream, Conversation, EditMessage, HistoryQuery, Message, MessagePage, Participant, ParticipantSpec, ParticipantUpdate, PostMessage, ReadMarker, Room, WelcomeFrame } from "./protocol.js";
+import { type ReconnectPolicy } from "./reconnect.js";
+import { ConversationSubscription, RoomSubscription, type SubscribeOptions, type SubscribeRoomOptions, type Subscription, type SubscriptionHost } from "./subscription.js";
+/** The part of the standard `WebSocket` this client uses; browsers' `WebSocket` and Node's `ws` both provide it. */
+export interface WebSocketLike {
+    readonly readyState: number;
+    send(data: string): void;
+    close(code?: number, reason?: string): void;
+    onopen: ((event: unknown) => void) | null;
+    onmessage: ((event: {
+        data: unknown;
+    }) => void) | null;
+    onclose: ((event: {
+        code?: number;
+        reason?: string;
+        wasClean?: boolean;
+    }) => void) | null;
+    onerror: ((event: unknown) => void) | null;
+}
+/** A constructor with the standard `WebSocket` signature, for example `WebSocket` in browsers or `ws`'s in Node. */
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
+/** Returns the access token for the next connection attempt, or nothing to connect without one (cookies, anonymous). */
+export type AccessTokenProvider = (options: {
+    signal: AbortSignal;
+}) => string | null | undefined | Promise<string | null | undefined>;
+/** Where the client's diagnostics go. Every method is optional. */
+export interface ClientLogger {
+    debug?(message: string, ...details: unknown[]): void;
+    warn?(message: string, ...details: unknown[]): void;
+}
+/** Options of {@link ConversationsClient}. */
+export interface ConversationsClientOptions {
+    /**
+     * The WebSocket endpoint: `wss://host/conversations`, or `https://…` (turned into `wss://…`), or in a browser a path
+     * relative to the page (`/conversations`).
+     */
+    url: string | URL;
+    /**
+     * Supplies the access token, called before every connection attempt (so a reconnect gets a fresh one). The token is sent
+     * as the `access_token` query parameter, because browsers cannot set headers on a WebSocket.
+     */
+    accessToken?: AccessTokenProvider;
+    /** The query parameter that carries the token. Default `access_token`. */
+    accessTokenParameter?: string;
+    /** The WebSocket implementation. Default `globalThis.WebSocket`; in Node 20 pass `WebSocket` from the `ws` package. */
+    WebSocket?: WebSocketConstructor;
+    /** When and whether to reconnect after the connection is lost. Default {@link ExponentialBackoff}; `false` never reconnects. */
+    reconnect?: ReconnectPolicy | false;
+    /** How long a command (other than a post) may take, waiting for a connection included. Default 30 s. */
+    requestTimeoutMs?: number;
+    /** How long one connection attempt may take until the server's welcome. Default 15 s. */
+    connectTimeoutMs?: number;
+    /**
+     * How long the connection may stay silent before the client pings the server; a ping unanswered within
+     * `requestTimeoutMs` (at most 10 s) counts as a lost connection. Default 25 s; 0 turns it off.
+     */
+    heartbeatIntervalMs?: number;
+    /** How many posts may wait for a connection at once; more are refused with `limit_exceeded`. Default 1,000. */
+    maxQueuedPosts?: number;
+    /** Diagnostics (reconnects, unreadable frames). Default: none. */
+    logger?: ClientLogger;
+}
+/** The connection's state. */
+export type ConnectionState = "idle" | "connecting" | "open" | "reconnecting" | "closed";
+/** Per-call options. */
+export interface CallOptions {
+    /** Cancels the call. A command already sent cannot be taken back: aborting only stops waiting for its answer. */
+    signal?: AbortSignal;
+}
+/** Options of {@link ConversationsClient.post}. */
+export interface PostOptions extends CallOptions {
+    /**
+     * How long the post may wait for a connection and its answer, in milliseconds. Default: no limit; a post waits in the
+     * offline queue until it is delivered, aborted, or the client is closed.
+     */
+    timeoutMs?: number;
+}
+/** Options of {@link ConversationsClient.connect}. */
+export interface ConnectOptions extends CallOptions {
+    /** Keep trying, as the reconnect policy allows, instead of failing after the first attempt. Default false. */
+    retry?: boolean;
+}
+/** The events a client emits; listen with {@link ConversationsClient.on}. */
+export interface ClientEvents {
+    /** The connection state changed. */
+    state: [state: ConnectionState];
+    /** A connection was established (the first or a later one). */
+    welcome: [welcome: WelcomeFrame];
+    /** The connection was lost; the client will try again (`reason` says why it was lost). */
+    reconnecting: [reason: unknown];
+    /** A later connection was established and subscriptions and queued commands were sent again. */
+    reconnected: [welcome: WelcomeFrame];
+    /** The client closed for good: by {@link ConversationsClient.close}, or the reconnect policy gave up (then with a reason). */
+    closed: [reason?: unknown];
+    /** The server sent something this client cannot read; the frame was skipped and the connection kept. */
+    protocolError: [error: ConversationsError, raw: unknown];
+    /** The server sent an error that answers no command (for example about a malformed frame). */
+    serverError: [error: ConversationsError];
+}
+/**
+ * A connection to a Conversations server over one WebSocket speaking `conversations.v1.json`.
+ *
+ * - Commands are typed, each with a request id, answered by a result or a {@link ConversationsError} with a stable code.
+ * - The connection is re-established with exponential backoff and jitter; every subscription resumes from its last
+ *   sequence, so each log change arrives exactly once and in order.
+ * - Posts carry a generated client message id and wait in an offline queue while disconnected; after a reconnect they are
+ *   sent again and the server stores each exactly once.
+ * - Every call takes an `AbortSignal`.
+ *
+ * @example
+ * ```ts
+ * const client = new ConversationsClient({ url: "/conversations" });
+ * await client.connect();
+ * const sub = await client.subscribe(conversationId, { onEvent: (e) => console.log(e.type) });
+ * await client.post(conversationId, { text: "hello" });
+ * ```
+ */
+export declare class ConversationsClient implements SubscriptionHost {
+    #private;
+    /**
+     * Creates a client; call {@link connect} next.
+     * @throws TypeError when the URL is missing or not ws, wss, http or https, or no WebSocket implementation is available.
+     * @throws RangeError when a timeout or limit is not a positive number.
+     */
+    constructor(options: ConversationsClientOptions);
+    /** The connection state. */
+    get state(): ConnectionState;
+    /** The account the server identified this client as, once connected. */
+    get accountId(): string | undefined;
+    /** The account's kind, once connected. */
+    get accountKind(): AccountKind | undefined;
+    /** The server's welcome of the current (or last) connection. */
+    get welcome(): WelcomeFrame | undefined;
+    /** How many posts wait to be delivered or answered. */
+    get queuedPosts(): number;
+    /**
+     * Adds a listener for one of the client's events ({@link ClientEvents}).
+     * @returns A function that removes the listener.
+     */
+    on<K extends keyof ClientEvents>(name: K, listener: (...args: ClientEvents[K]) => void): () => void;
+    /**
+     * Opens the connection and waits for the server's welcome. Later reconnects are automatic.
+     * @returns The welcome: the account the server identified the client as, and the frame size limit.
+     * @throws ConversationsError `unauthenticated` or `forbidden` when the server refuses the handshake (where the WebSocket
+     *   implementation tells: Node's `ws` does, browsers report every refusal as `unavailable`), `unavailable` when the server
+     *   cannot be reached in time.
+     * @throws Error when the client is already connecting or connected, or was closed.
+     */
+    connect(options?: ConnectOptions): Promise<WelcomeFrame>;
+    /**
+     * Closes the connection for good. Waiting commands (queued posts included) fail with `unavailable`; subscriptions end.
+     */
+    close(): Promise<void>;
+    /** Creates a standard room; the caller joins as owner unless listed. Not repeated after a lost connection. */
+    createRoom(room?: {
+        name?: string;
+        participants?: ParticipantSpec[];
+    }, options?: CallOptions): Promise<Room>;
+    /** Returns the direct room of a participant set (the caller included), creating it on first use. */
+    directRoom(participants: ParticipantSpec[], options?: CallOptions): Promise<Room>;
+    /** Gets a room. */
+    getRoom(roomId: string, options?: CallOptions): Promise<Room>;
+    /** Lists the rooms the caller participates in. */
+    listRooms(options?: CallOptions): Promise<Room[]>;
+    /** Adds a participant to a room. Not repeated after a lost connection. */
+    addParticipant(roomId: string, participant: ParticipantSpec, options?: CallOptions): Promise<Participant>;
+    /** Changes a participant's role, auto-respond flag or display name. */
+    updateParticipant(roomId: string, accountId: string, update: ParticipantUpdate, options?: CallOptions): Promise<Participant>;
+    /** Removes a participant (or leaves, with the caller's own id). Not repeated after a lost connection. */
+    removeParticipant(roomId: string, accountId: string, options?: CallOptions): Promise<void>;
+    /** Lists a room's participants. */
+    listParticipants(roomId: string, options?: CallOptions): Promise<Participant[]>;
+    /** Creates a conversation in a room. Not repeated after a lost connection. */
+    createConversation(roomId: string, title?: string, options?: CallOptions): Promise<Conversation>;
+    /** Gets a conversation, with its latest sequence. */
+    getConversation(conversationId: string, options?: CallOptions): Promise<Conversation>;
+    /** Lists a room's conversations. */
+    listConversations(roomId: string, options?: CallOptions): Promise<Conversation[]>;
+    /**
+     * Posts a message. The client generates a client message id unless one is given, so the post is safe to send again:
+     * while disconnected it waits in the offline queue, and after a reconnect it is sent again and stored exactly once.
+     * @returns The stored message, with its sequence.
+     * @throws ConversationsError with the server's code when refused; `limit_exceeded` when the offline queue is full;
+     *   `unavailable` when the client closes first or `timeoutMs` passes.
+     */
+    post(conversationId: string, message: PostMessage, options?: PostOptions): Promise<Message>;
+    /** Posts plain text; see {@link post}. */
+    postText(conversationId: string, text: string, options?: PostOptions): Promise<Message>;
+    /** Edits a message. Not repeated after a lost connection. */
+    edit(conversationId: string, messageId: string, changes: EditMessage, options?: CallOptions): Promise<Message>;
+    /** Deletes a message. Not repeated after a lost connection. */
+    delete(conversationId: string, messageId: string, options?: CallOptions): Promise<Message>;
+    /** Reads a page of history, in ascending sequence order (the latest `limit` messages when neither `before` nor `after` is given). */
+    history(conversationId: string, query?: HistoryQuery, options?: CallOptions): Promise<MessagePage>;
+    /** Says that the caller started (or stopped) typing. Sent only while connected: fails with `unavailable` otherwise. */
+    setTyping(conversationId: string, isTyping?: boolean, options?: CallOptions): Promise<void>;
+    /** Moves the caller's read marker forward to `sequence` (never back). */
+    markRead(conversationId: string, sequence: number, options?: CallOptions): Promise<ReadMarker>;
+    /** Lists a conversation's read markers. */
+    readMarkers(conversationId: string, options?: CallOptions): Promise<ReadMarker[]>;
+    /** Asks the server to answer; resolves when it did. */
+    ping(options?: CallOptions): Promise<void>;
+    /**
+     * Streams a message: begins it, sends each chunk (subscribers see `conversation.message_delta` events), and completes it.
+     * If `chunks` throws or the signal aborts, the message is failed with the text so far and the error is rethrown. A
+     * stream belongs to its connection: if the connection drops, the server fails the message and this rejects with
+     * `unavailable`.
+     * @returns The completed message.
+     */
+    stream(conversationId: string, chunks: AsyncIterable<string> | Iterable<string>, begin?: BeginStream, options?: CallOptions): Promise<Message>;
+    /**
+     * Follows a conversation: every log change after `afterSequence`, then live events, in order. After a reconnect the client
+     * resubscribes from the last sequence it delivered: nothing is missed and nothing repeats. Deltas, snapshots and typing
+     * are live only.
+     * @returns The subscription, once the server acknowledged it; iterate it with `for await`, or pass `onEvent`.
+     * @throws Error when this client already follows the conversation.
+     */
+    subscribe(conversationId: string, options?: SubscribeOptions): Promise<ConversationSubscription>;
+    /**
+     * Follows a room's live events: participants added, updated and removed, conversations created. Room events are not
+     * replayed; read the room's state after subscribing to catch up.
+     * @throws Error when this client already follows the room.
+     */
+    subscribeRoom(roomId: string, options?: SubscribeRoomOptions): Promise<RoomSubscription>;
+    /**
+     * Sends any command of the protocol and returns its result: the escape hatch for commands this client has no method for.
+     * @param type - The command, for example `rooms.get`.
+     * @param args - Its arguments; `type` and `id` are set by the client.
+     * @param options - `retryable: false` for commands that must not be sent twice (default true);
+     *   `timeoutMs` (0 for none) overrides `requestTimeoutMs`.
+     */
+    command<T>(type: string, args: Record<string, unknown>, options?: CallOptions & {
+        retryable?: boolean;
+        timeoutMs?: number;
+    }): Promise<T>;
+    /** @internal Ends a subscription on the server (used by {@link Subscription.close}). */
+    unsubscribe(subscription: Subscription<never>): Promise<void>;
+}

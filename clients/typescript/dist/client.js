@@ -1,0 +1,916 @@
+import { Emitter } from "./emitter.js";
+import { ConversationsError, ErrorCodes } from "./errors.js";
+import { abortReason, deferred, handshakeError, isObject, newClientMessageId, throwIfAborted } from "./internal.js";
+import { SUBPROTOCOL, isRoomEvent } from "./protocol.js";
+import { ExponentialBackoff } from "./reconnect.js";
+import { ConversationSubscription, RoomSubscription, } from "./subscription.js";
+const OPEN = 1;
+const CONNECTING = 0;
+/**
+ * A connection to a Conversations server over one WebSocket speaking `conversations.v1.json`.
+ *
+ * - Commands are typed, each with a request id, answered by a result or a {@link ConversationsError} with a stable code.
+ * - The connection is re-established with exponential backoff and jitter; every subscription resumes from its last
+ *   sequence, so each log change arrives exactly once and in order.
+ * - Posts carry a generated client message id and wait in an offline queue while disconnected; after a reconnect they are
+ *   sent again and the server stores each exactly once.
+ * - Every call takes an `AbortSignal`.
+ *
+ * @example
+ * ```ts
+ * const client = new ConversationsClient({ url: "/conversations" });
+ * await client.connect();
+ * const sub = await client.subscribe(conversationId, { onEvent: (e) => console.log(e.type) });
+ * await client.post(conversationId, { text: "hello" });
+ * ```
+ */
+export class ConversationsClient {
+    #url;
+    #tokenParameter;
+    #accessToken;
+    #WebSocket;
+    #reconnect;
+    #requestTimeout;
+    #connectTimeout;
+    #heartbeatInterval;
+    #maxQueuedPosts;
+    #logger;
+    #events = new Emitter();
+    #pending = new Map();
+    #subscriptions = new Map();
+    #state = "idle";
+    #live = null;
+    #serial = 0;
+    #nextId = 1;
+    #welcome = null;
+    #lastReceived = 0;
+    #heartbeat = null;
+    #pinging = false;
+    #lifetime = new AbortController();
+    /**
+     * Creates a client; call {@link connect} next.
+     * @throws TypeError when the URL is missing or not ws, wss, http or https, or no WebSocket implementation is available.
+     * @throws RangeError when a timeout or limit is not a positive number.
+     */
+    constructor(options) {
+        if (!options || options.url === undefined || options.url === null || String(options.url).length === 0) {
+            throw new TypeError("ConversationsClient needs options.url, for example \"wss://chat.example.com/conversations\".");
+        }
+        const base = globalThis.location?.href;
+        let url;
+        try {
+            url = base ? new URL(String(options.url), base) : new URL(String(options.url));
+        }
+        catch {
+            throw new TypeError(`ConversationsClient: "${String(options.url)}" is not a valid URL.`);
+        }
+        if (url.protocol === "http:")
+            url.protocol = "ws:";
+        else if (url.protocol === "https:")
+            url.protocol = "wss:";
+        if (url.protocol !== "ws:" && url.protocol !== "wss:") {
+            throw new TypeError(`ConversationsClient: the URL must be ws, wss, http or https; it is "${url.protocol}".`);
+        }
+        this.#url = url;
+        this.#tokenParameter = options.accessTokenParameter ?? "access_token";
+        this.#accessToken = options.accessToken;
+        const ctor = options.WebSocket ?? globalThis.WebSocket;
+        if (!ctor) {
+            throw new TypeError("No WebSocket implementation: pass options.WebSocket (in Node 20, WebSocket from the \"ws\" package).");
+        }
+        this.#WebSocket = ctor;
+        this.#reconnect = options.reconnect === false ? null : options.reconnect ?? new ExponentialBackoff();
+        this.#requestTimeout = positive(options.requestTimeoutMs, 30_000, "requestTimeoutMs");
+        this.#connectTimeout = positive(options.connectTimeoutMs, 15_000, "connectTimeoutMs");
+        this.#heartbeatInterval = options.heartbeatIntervalMs === 0 ? 0 : positive(options.heartbeatIntervalMs, 25_000, "heartbeatIntervalMs");
+        this.#maxQueuedPosts = positive(options.maxQueuedPosts, 1_000, "maxQueuedPosts");
+        this.#logger = options.logger;
+    }
+    /** The connection state. */
+    get state() {
+        return this.#state;
+    }
+    /** The account the server identified this client as, once connected. */
+    get accountId() {
+        return this.#welcome?.accountId;
+    }
+    /** The account's kind, once connected. */
+    get accountKind() {
+        return this.#welcome?.accountKind;
+    }
+    /** The server's welcome of the current (or last) connection. */
+    get welcome() {
+        return this.#welcome ?? undefined;
+    }
+    /** How many posts wait to be delivered or answered. */
+    get queuedPosts() {
+        let n = 0;
+        for (const p of this.#pending.values())
+            if (p.post)
+                n++;
+        return n;
+    }
+    /**
+     * Adds a listener for one of the client's events ({@link ClientEvents}).
+     * @returns A function that removes the listener.
+     */
+    on(name, listener) {
+        return this.#events.on(name, listener);
+    }
+    /**
+     * Opens the connection and waits for the server's welcome. Later reconnects are automatic.
+     * @returns The welcome: the account the server identified the client as, and the frame size limit.
+     * @throws ConversationsError `unauthenticated` or `forbidden` when the server refuses the handshake (where the WebSocket
+     *   implementation tells: Node's `ws` does, browsers report every refusal as `unavailable`), `unavailable` when the server
+     *   cannot be reached in time.
+     * @throws Error when the client is already connecting or connected, or was closed.
+     */
+    async connect(options = {}) {
+        if (this.#state === "closed") {
+            throw new Error("This client was closed; create a new one.");
+        }
+        if (this.#state !== "idle") {
+            throw new Error("The client is already connecting or connected; a client connects once and then reconnects by itself.");
+        }
+        throwIfAborted(options.signal);
+        this.#setState("connecting");
+        const started = Date.now();
+        let attempt = 0;
+        for (;;) {
+            try {
+                const live = await this.#open(options.signal);
+                this.#adopt(live, false);
+                return this.#welcome;
+            }
+            catch (e) {
+                if (this.#closedNow()) {
+                    throw e;
+                }
+                const delay = options.retry && !options.signal?.aborted && this.#reconnect
+                    ? this.#reconnect.nextRetryDelay({ previousRetryCount: ++attempt, elapsedMs: Date.now() - started, reason: e })
+                    : null;
+                if (delay === null) {
+                    this.#setState("idle");
+                    throw e;
+                }
+                this.#logger?.debug?.(`Connection attempt ${attempt} failed; trying again in ${delay} ms.`, e);
+                try {
+                    await this.#sleep(delay, options.signal);
+                }
+                catch (aborted) {
+                    if (!this.#closedNow())
+                        this.#setState("idle");
+                    throw aborted;
+                }
+            }
+        }
+    }
+    /**
+     * Closes the connection for good. Waiting commands (queued posts included) fail with `unavailable`; subscriptions end.
+     */
+    async close() {
+        if (this.#state === "closed") {
+            return;
+        }
+        this.#setState("closed");
+        this.#lifetime.abort(new ConversationsError(ErrorCodes.unavailable, "The client was closed."));
+        this.#stopHeartbeat();
+        const live = this.#live;
+        this.#live = null;
+        if (live) {
+            detach(live.socket);
+            try {
+                live.socket.close(1000, "bye");
+            }
+            catch {
+                // already closed
+            }
+        }
+        const closed = new ConversationsError(ErrorCodes.unavailable, "The client was closed.");
+        for (const pending of [...this.#pending.values()]) {
+            this.#pending.delete(pending.id);
+            pending.reject(closed);
+        }
+        for (const subscription of [...this.#subscriptions.values()]) {
+            subscription.end();
+        }
+        this.#subscriptions.clear();
+        this.#events.emit("closed");
+        this.#events.clear();
+    }
+    // ---------------------------------------------------------------- rooms and participants
+    /** Creates a standard room; the caller joins as owner unless listed. Not repeated after a lost connection. */
+    async createRoom(room = {}, options) {
+        return this.#request("rooms.create", { name: room.name, participants: room.participants }, { ...options, retryable: false });
+    }
+    /** Returns the direct room of a participant set (the caller included), creating it on first use. */
+    async directRoom(participants, options) {
+        return this.#request("rooms.direct", { participants }, options);
+    }
+    /** Gets a room. */
+    async getRoom(roomId, options) {
+        return this.#request("rooms.get", { roomId: requireId(roomId, "roomId") }, options);
+    }
+    /** Lists the rooms the caller participates in. */
+    async listRooms(options) {
+        return this.#request("rooms.list", {}, options);
+    }
+    /** Adds a participant to a room. Not repeated after a lost connection. */
+    async addParticipant(roomId, participant, options) {
+        return this.#request("participants.add", { roomId: requireId(roomId, "roomId"), participant }, { ...options, retryable: false });
+    }
+    /** Changes a participant's role, auto-respond flag or display name. */
+    async updateParticipant(roomId, accountId, update, options) {
+        return this.#request("participants.update", { roomId: requireId(roomId, "roomId"), accountId: requireId(accountId, "accountId"), update }, options);
+    }
+    /** Removes a participant (or leaves, with the caller's own id). Not repeated after a lost connection. */
+    async removeParticipant(roomId, accountId, options) {
+        return this.#request("participants.remove", { roomId: requireId(roomId, "roomId"), accountId: requireId(accountId, "accountId") }, { ...options, retryable: false });
+    }
+    /** Lists a room's participants. */
+    async listParticipants(roomId, options) {
+        return this.#request("participants.list", { roomId: requireId(roomId, "roomId") }, options);
+    }
+    // ---------------------------------------------------------------- conversations and messages
+    /** Creates a conversation in a room. Not repeated after a lost connection. */
+    async createConversation(roomId, title, options) {
+        return this.#request("conversations.create", { roomId: requireId(roomId, "roomId"), title }, { ...options, retryable: false });
+    }
+    /** Gets a conversation, with its latest sequence. */
+    async getConversation(conversationId, options) {
+        return this.#request("conversations.get", { conversationId: requireId(conversationId, "conversationId") }, options);
+    }
+    /** Lists a room's conversations. */
+    async listConversations(roomId, options) {
+        return this.#request("conversations.list", { roomId: requireId(roomId, "roomId") }, options);
+    }
+    /**
+     * Posts a message. The client generates a client message id unless one is given, so the post is safe to send again:
+     * while disconnected it waits in the offline queue, and after a reconnect it is sent again and stored exactly once.
+     * @returns The stored message, with its sequence.
+     * @throws ConversationsError with the server's code when refused; `limit_exceeded` when the offline queue is full;
+     *   `unavailable` when the client closes first or `timeoutMs` passes.
+     */
+    async post(conversationId, message, options = {}) {
+        const frame = {
+            conversationId: requireId(conversationId, "conversationId"),
+            text: message.text,
+            format: message.format,
+            attachments: message.attachments,
+            data: message.data,
+            replyToId: message.replyToId,
+            clientMessageId: message.clientMessageId ?? newClientMessageId(),
+        };
+        return this.#request("messages.post", frame, { signal: options.signal, timeoutMs: options.timeoutMs ?? 0, post: true });
+    }
+    /** Posts plain text; see {@link post}. */
+    async postText(conversationId, text, options) {
+        return this.post(conversationId, { text }, options);
+    }
+    /** Edits a message. Not repeated after a lost connection. */
+    async edit(conversationId, messageId, changes, options) {
+        return this.#request("messages.edit", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId"), ...changes }, { ...options, retryable: false });
+    }
+    /** Deletes a message. Not repeated after a lost connection. */
+    async delete(conversationId, messageId, options) {
+        return this.#request("messages.delete", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId") }, { ...options, retryable: false });
+    }
+    /** Reads a page of history, in ascending sequence order (the latest `limit` messages when neither `before` nor `after` is given). */
+    async history(conversationId, query = {}, options) {
+        return this.#request("messages.history", { conversationId: requireId(conversationId, "conversationId"), before: query.before, after: query.after, limit: query.limit }, options);
+    }
+    /** Says that the caller started (or stopped) typing. Sent only while connected: fails with `unavailable` otherwise. */
+    async setTyping(conversationId, isTyping = true, options) {
+        return this.#request("typing", { conversationId: requireId(conversationId, "conversationId"), isTyping }, { ...options, onlineOnly: true });
+    }
+    /** Moves the caller's read marker forward to `sequence` (never back). */
+    async markRead(conversationId, sequence, options) {
+        return this.#request("read", { conversationId: requireId(conversationId, "conversationId"), sequence }, options);
+    }
+    /** Lists a conversation's read markers. */
+    async readMarkers(conversationId, options) {
+        return this.#request("read_markers.list", { conversationId: requireId(conversationId, "conversationId") }, options);
+    }
+    /** Asks the server to answer; resolves when it did. */
+    async ping(options) {
+        return this.#request("ping", {}, { ...options, onlineOnly: true });
+    }
+    /**
+     * Streams a message: begins it, sends each chunk (subscribers see `conversation.message_delta` events), and completes it.
+     * If `chunks` throws or the signal aborts, the message is failed with the text so far and the error is rethrown. A
+     * stream belongs to its connection: if the connection drops, the server fails the message and this rejects with
+     * `unavailable`.
+     * @returns The completed message.
+     */
+    async stream(conversationId, chunks, begin = {}, options = {}) {
+        const started = await this.#request("stream.begin", {
+            conversationId: requireId(conversationId, "conversationId"),
+            format: begin.format,
+            data: begin.data,
+            replyToId: begin.replyToId,
+            clientMessageId: begin.clientMessageId ?? newClientMessageId(),
+        }, { ...options, retryable: false });
+        try {
+            for await (const chunk of chunks) {
+                throwIfAborted(options.signal);
+                if (chunk) {
+                    await this.#request("stream.append", { messageId: started.id, delta: chunk }, { ...options, retryable: false });
+                }
+            }
+            throwIfAborted(options.signal);
+        }
+        catch (e) {
+            if (this.#state === "open") {
+                try {
+                    await this.#request("stream.fail", { messageId: started.id }, { retryable: false });
+                }
+                catch {
+                    // The stream may already be closed; the original failure matters more.
+                }
+            }
+            throw e;
+        }
+        return this.#request("stream.complete", { messageId: started.id }, { retryable: false });
+    }
+    /**
+     * Follows a conversation: every log change after `afterSequence`, then live events, in order. After a reconnect the client
+     * resubscribes from the last sequence it delivered: nothing is missed and nothing repeats. Deltas, snapshots and typing
+     * are live only.
+     * @returns The subscription, once the server acknowledged it; iterate it with `for await`, or pass `onEvent`.
+     * @throws Error when this client already follows the conversation.
+     */
+    async subscribe(conversationId, options = {}) {
+        requireId(conversationId, "conversationId");
+        const after = options.afterSequence ?? 0;
+        if (!Number.isInteger(after) || after < 0) {
+            throw new RangeError("afterSequence must be a whole number, 0 or more.");
+        }
+        const subscription = new ConversationSubscription(this, conversationId, after, options);
+        return this.#follow(subscription, "subscribe", { conversationId, afterSequence: after }, options.signal, (r) => subscription.acknowledge(r));
+    }
+    /**
+     * Follows a room's live events: participants added, updated and removed, conversations created. Room events are not
+     * replayed; read the room's state after subscribing to catch up.
+     * @throws Error when this client already follows the room.
+     */
+    async subscribeRoom(roomId, options = {}) {
+        requireId(roomId, "roomId");
+        const subscription = new RoomSubscription(this, roomId, options);
+        return this.#follow(subscription, "rooms.subscribe", { roomId }, options.signal, (r) => subscription.acknowledge(r));
+    }
+    /**
+     * Sends any command of the protocol and returns its result: the escape hatch for commands this client has no method for.
+     * @param type - The command, for example `rooms.get`.
+     * @param args - Its arguments; `type` and `id` are set by the client.
+     * @param options - `retryable: false` for commands that must not be sent twice (default true);
+     *   `timeoutMs` (0 for none) overrides `requestTimeoutMs`.
+     */
+    command(type, args, options = {}) {
+        return this.#request(type, args, { signal: options.signal, retryable: options.retryable, timeoutMs: options.timeoutMs });
+    }
+    #request(type, args, options = {}) {
+        if (this.#state === "closed") {
+            return Promise.reject(new ConversationsError(ErrorCodes.unavailable, "The client is closed.", { command: type }));
+        }
+        if (this.#state === "idle") {
+            return Promise.reject(new Error("Call connect() before sending commands."));
+        }
+        if (options.signal?.aborted) {
+            return Promise.reject(abortReason(options.signal));
+        }
+        if (options.onlineOnly && this.#state !== "open") {
+            return Promise.reject(new ConversationsError(ErrorCodes.unavailable, "Not connected.", { command: type }));
+        }
+        if (options.post && this.queuedPosts >= this.#maxQueuedPosts) {
+            return Promise.reject(new ConversationsError(ErrorCodes.limitExceeded, `${this.#maxQueuedPosts} posts already wait to be delivered.`, { command: type }));
+        }
+        const id = String(this.#nextId++);
+        const frame = { type, id };
+        for (const [key, value] of Object.entries(args)) {
+            if (value !== undefined)
+                frame[key] = value;
+        }
+        const done = deferred();
+        const timeoutMs = options.timeoutMs ?? this.#requestTimeout;
+        let timer;
+        const onAbort = () => finish(() => done.reject(abortReason(options.signal)));
+        const finish = (settle) => {
+            if (this.#pending.get(id) !== pending)
+                return;
+            this.#pending.delete(id);
+            if (timer !== undefined)
+                clearTimeout(timer);
+            options.signal?.removeEventListener("abort", onAbort);
+            settle();
+        };
+        const pending = {
+            id,
+            type,
+            frame,
+            retryable: options.retryable ?? true,
+            onlineOnly: options.onlineOnly ?? false,
+            post: options.post ?? false,
+            sentOn: 0,
+            resolve: (result) => finish(() => done.resolve(result)),
+            reject: (error) => finish(() => done.reject(error)),
+        };
+        this.#pending.set(id, pending);
+        options.signal?.addEventListener("abort", onAbort, { once: true });
+        if (timeoutMs > 0) {
+            timer = setTimeout(() => pending.reject(new ConversationsError(ErrorCodes.unavailable, `"${type}" got no answer within ${timeoutMs} ms${this.#state === "open" ? "" : " (not connected)"}.`, { requestId: id, command: type })), timeoutMs);
+        }
+        if (this.#state === "open") {
+            this.#transmit(pending);
+        }
+        return done.promise;
+    }
+    /** @internal Ends a subscription on the server (used by {@link Subscription.close}). */
+    async unsubscribe(subscription) {
+        const s = subscription;
+        if (this.#subscriptions.get(s.key) === s) {
+            this.#subscriptions.delete(s.key);
+        }
+        if (this.#state !== "open") {
+            return; // the server forgets subscriptions with the connection; nothing will be resubscribed
+        }
+        try {
+            if (s instanceof ConversationSubscription) {
+                await this.#request("unsubscribe", { conversationId: s.conversationId }, { onlineOnly: true });
+            }
+            else {
+                await this.#request("rooms.unsubscribe", { roomId: s.roomId }, { onlineOnly: true });
+            }
+        }
+        catch (e) {
+            this.#logger?.debug?.("Unsubscribe failed; the subscription is closed on this side anyway.", e);
+        }
+    }
+    // ---------------------------------------------------------------- internals
+    async #follow(subscription, type, args, signal, acknowledge) {
+        if (this.#subscriptions.has(subscription.key)) {
+            throw new Error(`This client already follows ${subscription.key.slice(2)}; one subscription per conversation or room (close the other first).`);
+        }
+        this.#subscriptions.set(subscription.key, subscription);
+        try {
+            const result = await this.#request(type, args, { signal });
+            acknowledge(result);
+        }
+        catch (e) {
+            if (this.#subscriptions.get(subscription.key) === subscription) {
+                this.#subscriptions.delete(subscription.key);
+            }
+            subscription.end();
+            throw e;
+        }
+        if (signal) {
+            if (signal.aborted) {
+                void subscription.close();
+            }
+            else {
+                signal.addEventListener("abort", () => void subscription.close(), { once: true });
+            }
+        }
+        return subscription;
+    }
+    /** Reads the state afresh (TypeScript narrows a field across awaits otherwise). */
+    #closedNow() {
+        return this.#state === "closed";
+    }
+    #setState(state) {
+        if (this.#state !== state) {
+            this.#state = state;
+            this.#events.emit("state", state);
+        }
+    }
+    /** Opens one socket and waits for the welcome. */
+    async #open(signal) {
+        const attempt = new AbortController();
+        const timer = setTimeout(() => attempt.abort(new ConversationsError(ErrorCodes.unavailable, `The server did not welcome the client within ${this.#connectTimeout} ms.`)), this.#connectTimeout);
+        const cancel = () => attempt.abort(signal?.reason ?? this.#lifetime.signal.reason);
+        signal?.addEventListener("abort", cancel, { once: true });
+        this.#lifetime.signal.addEventListener("abort", cancel, { once: true });
+        try {
+            throwIfAborted(attempt.signal);
+            const url = new URL(this.#url);
+            if (this.#accessToken) {
+                const token = await this.#accessToken({ signal: attempt.signal });
+                throwIfAborted(attempt.signal);
+                if (token)
+                    url.searchParams.set(this.#tokenParameter, token);
+            }
+            const socket = new this.#WebSocket(url.toString(), [SUBPROTOCOL]);
+            const serial = ++this.#serial;
+            return await new Promise((resolve, reject) => {
+                let failure;
+                let settled = false;
+                const fail = (error) => {
+                    if (settled)
+                        return;
+                    settled = true;
+                    detach(socket);
+                    try {
+                        socket.close(1000);
+                    }
+                    catch {
+                        // not open yet
+                    }
+                    reject(error);
+                };
+                attempt.signal.addEventListener("abort", () => fail(attempt.signal.reason), { once: true });
+                socket.onerror = (event) => {
+                    failure = handshakeError(event) ?? failure;
+                };
+                socket.onclose = (event) => {
+                    const code = event?.code;
+                    fail(failure ?? new ConversationsError(ErrorCodes.unavailable, code === 1006 || code === undefined ? "Could not connect to the server." : `The server closed the connection during the handshake (${code}${event?.reason ? " " + event.reason : ""}).`));
+                };
+                let live;
+                socket.onmessage = (event) => {
+                    if (live) {
+                        live.backlog.push(event.data);
+                        return;
+                    }
+                    if (settled)
+                        return;
+                    const lines = typeof event.data === "string" ? event.data.split("\n").filter((l) => l.length > 0) : [];
+                    let welcome;
+                    try {
+                        welcome = lines.length > 0 ? JSON.parse(lines[0]) : undefined;
+                    }
+                    catch {
+                        welcome = undefined;
+                    }
+                    if (!isObject(welcome) || welcome.type !== "welcome" || typeof welcome.accountId !== "string") {
+                        fail(new ConversationsError(ErrorCodes.unavailable, "The server did not start with a welcome frame; is this a conversations.v1.json endpoint?"));
+                        return;
+                    }
+                    settled = true;
+                    this.#welcome = welcome;
+                    const rest = lines.slice(1);
+                    live = { socket, serial, backlog: rest.length > 0 ? [rest.join("\n")] : [] };
+                    resolve(live);
+                };
+            });
+        }
+        finally {
+            clearTimeout(timer);
+            signal?.removeEventListener("abort", cancel);
+            this.#lifetime.signal.removeEventListener("abort", cancel);
+        }
+    }
+    /** Makes an opened socket the live connection: wires its handlers, resumes subscriptions, sends what waits. */
+    #adopt(live, resumed) {
+        if (this.#state === "closed") {
+            detach(live.socket);
+            live.socket.close(1000);
+            return;
+        }
+        this.#live = live;
+        this.#lastReceived = Date.now();
+        const { socket } = live;
+        socket.onmessage = (event) => this.#receive(live, event.data);
+        socket.onerror = () => { };
+        socket.onclose = (event) => this.#lost(live, new ConversationsError(ErrorCodes.unavailable, `The connection was closed (${event?.code ?? "?"}${event?.reason ? " " + event.reason : ""}).`));
+        this.#setState("open");
+        this.#events.emit("welcome", this.#welcome);
+        this.#startHeartbeat();
+        if (resumed) {
+            // Resubscribe first, from each subscription's last sequence; then everything that waits, in the order it was issued.
+            for (const subscription of this.#subscriptions.values()) {
+                if (subscription.acknowledged)
+                    void this.#resubscribe(subscription);
+            }
+        }
+        for (const pending of [...this.#pending.values()].sort((a, b) => Number(a.id) - Number(b.id))) {
+            this.#transmit(pending);
+        }
+        if (resumed) {
+            this.#events.emit("reconnected", this.#welcome);
+        }
+        const backlog = live.backlog.splice(0);
+        for (const data of backlog) {
+            this.#receive(live, data);
+        }
+        if (this.#live === live && socket.readyState !== OPEN) {
+            // It closed between the welcome and now, before our close handler was wired.
+            this.#lost(live, new ConversationsError(ErrorCodes.unavailable, "The connection closed right after it opened."));
+        }
+    }
+    async #resubscribe(subscription) {
+        try {
+            if (subscription instanceof ConversationSubscription) {
+                const conversation = await this.#request("subscribe", { conversationId: subscription.conversationId, afterSequence: subscription.lastSequence });
+                subscription.acknowledge(conversation);
+            }
+            else {
+                subscription.acknowledge(await this.#request("rooms.subscribe", { roomId: subscription.roomId }));
+            }
+        }
+        catch (e) {
+            if (this.#state === "closed" || this.#subscriptions.get(subscription.key) !== subscription) {
+                return;
+            }
+            if (ConversationsError.is(e) && e.code === ErrorCodes.unavailable) {
+                return; // lost again: the next reconnect resubscribes
+            }
+            this.#subscriptions.delete(subscription.key);
+            subscription.end(ConversationsError.is(e) ? e : new ConversationsError(ErrorCodes.internal, String(e), { cause: e }));
+        }
+    }
+    #transmit(pending) {
+        const live = this.#live;
+        if (!live || this.#state !== "open" || pending.sentOn === live.serial || live.socket.readyState !== OPEN) {
+            return;
+        }
+        pending.sentOn = live.serial;
+        try {
+            live.socket.send(JSON.stringify(pending.frame));
+        }
+        catch (e) {
+            pending.sentOn = 0;
+            this.#logger?.debug?.("Send failed; the command waits for the next connection.", e);
+        }
+    }
+    #receive(live, data) {
+        if (this.#live !== live) {
+            return;
+        }
+        this.#lastReceived = Date.now();
+        if (typeof data !== "string") {
+            this.#protocolError("The server sent a binary message; conversations.v1.json uses text.", data);
+            return;
+        }
+        for (const line of data.split("\n")) {
+            if (line.length === 0)
+                continue;
+            let frame;
+            try {
+                frame = JSON.parse(line);
+            }
+            catch (e) {
+                this.#protocolError("The server sent a frame that is not JSON.", line, e);
+                continue;
+            }
+            try {
+                this.#dispatch(frame, line);
+            }
+            catch (e) {
+                this.#protocolError("A frame could not be handled.", line, e);
+            }
+            if (this.#live !== live)
+                return; // closed by a listener
+        }
+    }
+    #dispatch(frame, raw) {
+        if (!isObject(frame) || typeof frame.type !== "string") {
+            this.#protocolError("The server sent a frame without a type.", raw);
+            return;
+        }
+        switch (frame.type) {
+            case "ack": {
+                const pending = typeof frame.id === "string" ? this.#pending.get(frame.id) : undefined;
+                if (pending)
+                    pending.resolve(frame.result);
+                else
+                    this.#logger?.debug?.("An answer to no waiting command was ignored.", raw);
+                return;
+            }
+            case "error": {
+                const code = typeof frame.code === "string" && frame.code.length > 0 ? frame.code : ErrorCodes.internal;
+                const message = typeof frame.message === "string" ? frame.message : "The server refused the command.";
+                const pending = typeof frame.id === "string" ? this.#pending.get(frame.id) : undefined;
+                if (pending) {
+                    pending.reject(new ConversationsError(code, message, { requestId: pending.id, command: pending.type }));
+                }
+                else {
+                    this.#events.emit("serverError", new ConversationsError(code, message));
+                }
+                return;
+            }
+            case "event": {
+                const event = frame.event;
+                const problem = checkEvent(event);
+                if (problem) {
+                    this.#protocolError(problem, raw);
+                    return;
+                }
+                const e = event;
+                if (isRoomEvent(e)) {
+                    const subscription = this.#subscriptions.get("r:" + e.roomId);
+                    if (subscription instanceof RoomSubscription)
+                        subscription.deliver(e);
+                }
+                else {
+                    const subscription = this.#subscriptions.get("c:" + e.conversationId);
+                    if (subscription instanceof ConversationSubscription)
+                        subscription.deliver(e);
+                }
+                return;
+            }
+            case "subscription_ended": {
+                const key = typeof frame.conversationId === "string" ? "c:" + frame.conversationId : typeof frame.roomId === "string" ? "r:" + frame.roomId : undefined;
+                const subscription = key ? this.#subscriptions.get(key) : undefined;
+                if (subscription) {
+                    this.#subscriptions.delete(subscription.key);
+                    subscription.end(typeof frame.code === "string"
+                        ? new ConversationsError(frame.code, typeof frame.message === "string" ? frame.message : "The server ended the subscription.")
+                        : undefined);
+                }
+                return;
+            }
+            case "welcome":
+                return;
+            default:
+                this.#logger?.debug?.(`A frame of unknown type "${frame.type}" was ignored.`);
+        }
+    }
+    #protocolError(message, raw, cause) {
+        const error = new ConversationsError(ErrorCodes.invalidArgument, message, cause === undefined ? undefined : { cause });
+        this.#logger?.warn?.(message, raw);
+        this.#events.emit("protocolError", error, raw);
+    }
+    /** The live connection was lost: fail what cannot be repeated, keep the rest, and reconnect. */
+    #lost(live, reason) {
+        if (this.#live !== live) {
+            return;
+        }
+        this.#live = null;
+        detach(live.socket);
+        this.#stopHeartbeat();
+        for (const pending of [...this.#pending.values()]) {
+            if (pending.sentOn !== live.serial)
+                continue;
+            if (pending.retryable && !pending.onlineOnly) {
+                pending.sentOn = 0;
+            }
+            else {
+                pending.reject(new ConversationsError(ErrorCodes.unavailable, pending.onlineOnly ? "The connection was lost." : "The connection was lost before the answer arrived; the command may or may not have taken effect.", { requestId: pending.id, command: pending.type }));
+            }
+        }
+        if (this.#state === "closed") {
+            return;
+        }
+        if (!this.#reconnect) {
+            this.#giveUp(reason);
+            return;
+        }
+        this.#logger?.debug?.("Connection lost; reconnecting.", reason);
+        this.#setState("reconnecting");
+        this.#events.emit("reconnecting", reason);
+        void this.#reconnectLoop(reason);
+    }
+    async #reconnectLoop(reason) {
+        const started = Date.now();
+        let attempts = 0;
+        while (this.#state === "reconnecting") {
+            const delay = this.#reconnect.nextRetryDelay({ previousRetryCount: attempts, elapsedMs: Date.now() - started, reason });
+            if (delay === null) {
+                this.#giveUp(reason);
+                return;
+            }
+            try {
+                if (delay > 0)
+                    await this.#sleep(delay);
+                const live = await this.#open(undefined);
+                this.#logger?.debug?.(`Reconnected after ${attempts + 1} attempt(s).`);
+                this.#adopt(live, true);
+                return;
+            }
+            catch (e) {
+                if (this.#state !== "reconnecting")
+                    return;
+                attempts++;
+                reason = e;
+                this.#logger?.debug?.(`Reconnect attempt ${attempts} failed.`, e);
+            }
+        }
+    }
+    #giveUp(reason) {
+        const error = new ConversationsError(ErrorCodes.unavailable, "The connection was lost and the client stopped reconnecting.", { cause: reason });
+        this.#setState("closed");
+        this.#lifetime.abort(error);
+        for (const pending of [...this.#pending.values()])
+            pending.reject(error);
+        for (const subscription of [...this.#subscriptions.values()])
+            subscription.end(error);
+        this.#subscriptions.clear();
+        this.#events.emit("closed", reason);
+    }
+    #sleep(ms, signal) {
+        return new Promise((resolve, reject) => {
+            const signals = [this.#lifetime.signal, signal].filter((s) => s !== undefined);
+            const onAbort = (s) => () => {
+                clearTimeout(timer);
+                reject(abortReason(s));
+            };
+            const handlers = signals.map((s) => {
+                const h = onAbort(s);
+                s.addEventListener("abort", h, { once: true });
+                return [s, h];
+            });
+            const timer = setTimeout(() => {
+                for (const [s, h] of handlers)
+                    s.removeEventListener("abort", h);
+                resolve();
+            }, ms);
+            for (const s of signals)
+                if (s.aborted)
+                    onAbort(s)();
+        });
+    }
+    #startHeartbeat() {
+        this.#stopHeartbeat();
+        if (this.#heartbeatInterval <= 0)
+            return;
+        const every = Math.max(1_000, Math.floor(this.#heartbeatInterval / 2));
+        this.#heartbeat = setInterval(() => {
+            const live = this.#live;
+            if (!live || this.#pinging || this.#state !== "open" || Date.now() - this.#lastReceived < this.#heartbeatInterval)
+                return;
+            this.#pinging = true;
+            this.#request("ping", {}, { onlineOnly: true, timeoutMs: Math.min(this.#requestTimeout, 10_000) })
+                .catch((e) => {
+                if (this.#live === live && ConversationsError.is(e, ErrorCodes.unavailable)) {
+                    this.#logger?.warn?.("The server did not answer a ping; reconnecting.");
+                    try {
+                        live.socket.close(4000, "no answer to ping");
+                    }
+                    catch {
+                        // already closed
+                    }
+                    this.#lost(live, e);
+                }
+            })
+                .finally(() => {
+                this.#pinging = false;
+            });
+        }, every);
+    }
+    #stopHeartbeat() {
+        if (this.#heartbeat !== null) {
+            clearInterval(this.#heartbeat);
+            this.#heartbeat = null;
+        }
+    }
+}
+function detach(socket) {
+    socket.onopen = null;
+    socket.onmessage = null;
+    socket.onerror = null;
+    socket.onclose = null;
+    if (socket.readyState === CONNECTING || socket.readyState === OPEN) {
+        // Keep a no-op error handler: some implementations throw on unhandled errors of a closing socket.
+        socket.onerror = () => { };
+    }
+}
+function positive(value, fallback, name) {
+    if (value === undefined)
+        return fallback;
+    if (!(typeof value === "number" && Number.isFinite(value) && value > 0)) {
+        throw new RangeError(`${name} must be a positive number of milliseconds (or count); it is ${String(value)}.`);
+    }
+    return value;
+}
+function requireId(value, name) {
+    if (typeof value !== "string" || value.trim().length === 0) {
+        throw new ConversationsError(ErrorCodes.invalidArgument, `${name} must be a non-empty string.`);
+    }
+    return value;
+}
+/** Returns why an event cannot be used, or undefined when it is well-formed enough to route and apply. */
+function checkEvent(event) {
+    if (!isObject(event) || typeof event.type !== "string") {
+        return "An event frame without an event object and type.";
+    }
+    if (isRoomEvent(event)) {
+        if (typeof event.roomId !== "string")
+            return `A ${event.type} event without roomId.`;
+        return undefined;
+    }
+    if (typeof event.conversationId !== "string") {
+        return `A ${event.type} event without conversationId.`;
+    }
+    switch (event.type) {
+        case "conversation.message_posted":
+        case "conversation.message_updated":
+        case "conversation.message_deleted": {
+            const message = event.message;
+            if (!Number.isInteger(event.sequence) || !isObject(message) || typeof message.id !== "string" || !Number.isInteger(message.sequence)) {
+                return `A ${event.type} event without a whole sequence and a message with id and sequence.`;
+            }
+            return undefined;
+        }
+        case "conversation.message_delta":
+            if (typeof event.messageId !== "string" || !Number.isInteger(event.index) || typeof event.delta !== "string") {
+                return "A conversation.message_delta event without messageId, index and delta.";
+            }
+            return undefined;
+        case "conversation.message_snapshot":
+            if (typeof event.messageId !== "string" || !Number.isInteger(event.deltaCount) || typeof event.text !== "string") {
+                return "A conversation.message_snapshot event without messageId, text and deltaCount.";
+            }
+            return undefined;
+        default:
+            return undefined;
+    }
+}

@@ -1,0 +1,365 @@
+import { Emitter } from "./emitter.js";
+import { ConversationsError } from "./errors.js";
+import { newClientMessageId } from "./internal.js";
+import { isMessageLogEvent } from "./protocol.js";
+import { MessageTextAssembler } from "./streaming-text.js";
+/**
+ * A conversation as a chat screen needs it: the latest messages, kept current by a resuming subscription, with streamed
+ * replies assembled, this client's posts shown at once (and kept in the offline queue until stored), typing and read
+ * markers. Every log change is applied once, whatever the reconnects.
+ *
+ * Create one with {@link openConversation}.
+ *
+ * @example
+ * ```ts
+ * const view = await openConversation(client, conversationId);
+ * view.on("message", (item) => render(item));
+ * view.items.forEach(render);
+ * await view.send("hello");
+ * ```
+ */
+export class ConversationView {
+    /** The conversation shown. */
+    conversationId;
+    #client;
+    #events = new Emitter();
+    #assembler = new MessageTextAssembler();
+    #byId = new Map();
+    #pending = new Map();
+    #typing = new Map();
+    #readMarkers = new Map();
+    #typingTimeout;
+    #items = [];
+    #sorted = true;
+    #subscription = null;
+    #hasMore = false;
+    #lastSequence = 0;
+    #readSent = 0;
+    #typingSentAt = 0;
+    #closed = false;
+    /** @internal Use {@link openConversation}. */
+    constructor(client, conversationId, typingTimeoutMs) {
+        this.#client = client;
+        this.conversationId = conversationId;
+        this.#typingTimeout = typingTimeoutMs;
+    }
+    /** The items, stored ones by sequence, then this client's pending posts in the order sent. */
+    get items() {
+        if (!this.#sorted) {
+            this.#items.sort(compareItems);
+            this.#sorted = true;
+        }
+        return this.#items;
+    }
+    /** Whether older messages exist before the first loaded one. */
+    get hasMore() {
+        return this.#hasMore;
+    }
+    /** The highest log sequence applied. */
+    get lastSequence() {
+        return this.#lastSequence;
+    }
+    /** The sequence of the oldest loaded message, or `null` when none is loaded. */
+    get oldestSequence() {
+        let oldest = null;
+        for (const item of this.#byId.values()) {
+            if (item.sequence !== null && (oldest === null || item.sequence < oldest))
+                oldest = item.sequence;
+        }
+        return oldest;
+    }
+    /** Other accounts typing now. */
+    get typing() {
+        return [...this.#typing.keys()];
+    }
+    /** Each account's read marker (highest sequence read). */
+    get readMarkers() {
+        return this.#readMarkers;
+    }
+    /** The subscription that keeps the view current. */
+    get subscription() {
+        return this.#subscription;
+    }
+    /** Adds a listener; returns a function that removes it. */
+    on(name, listener) {
+        return this.#events.on(name, listener);
+    }
+    /**
+     * Posts a message: the item appears at once with status `pending` (a `message` event), waits in the client's offline
+     * queue while disconnected, and becomes the stored message when the server acknowledges it or its event arrives —
+     * exactly once. A refused post turns `unsent`, with the error.
+     * @returns The stored message.
+     */
+    send(message, options = {}) {
+        const post = typeof message === "string" ? { text: message } : { ...message };
+        post.clientMessageId ??= newClientMessageId();
+        const item = {
+            key: "local:" + post.clientMessageId,
+            message: null,
+            text: post.text ?? "",
+            status: "pending",
+            senderId: this.#client.accountId ?? "",
+            clientMessageId: post.clientMessageId,
+            sequence: null,
+            error: null,
+        };
+        this.#pending.set(post.clientMessageId, item);
+        this.#add(item);
+        this.#events.emit("message", item);
+        const sent = this.#client.post(this.conversationId, post, options);
+        sent.then((stored) => {
+            if (this.#pending.get(post.clientMessageId) === item) {
+                this.#pending.delete(post.clientMessageId);
+                this.#settle(item, stored);
+            }
+        }, (error) => {
+            if (this.#pending.get(post.clientMessageId) === item) {
+                this.#pending.delete(post.clientMessageId);
+                item.status = "unsent";
+                item.error = ConversationsError.is(error) ? error : new ConversationsError("unavailable", String(error), { cause: error });
+                this.#events.emit("message", item);
+            }
+        });
+        return sent;
+    }
+    /**
+     * Loads the page of messages before the oldest loaded one.
+     * @returns The items added (in ascending order); empty when there is nothing older.
+     */
+    async loadOlder(limit = 50, options = {}) {
+        const oldest = this.oldestSequence;
+        if (!this.#hasMore || oldest === null) {
+            return [];
+        }
+        const page = await this.#client.history(this.conversationId, { before: oldest, limit }, options);
+        this.#hasMore = page.hasMore;
+        const added = [];
+        for (const message of page.messages) {
+            if (!this.#byId.has(message.id)) {
+                added.push(this.#fromMessage(message, false, false));
+            }
+        }
+        if (added.length > 0) {
+            this.#events.emit("older", added);
+        }
+        return added;
+    }
+    /**
+     * Tells the others that this account is typing, at most once every 3 seconds however often it is called (call it on each
+     * key press). Does nothing while disconnected.
+     */
+    notifyTyping() {
+        const now = Date.now();
+        if (this.#closed || this.#client.state !== "open" || now - this.#typingSentAt < 3_000)
+            return;
+        this.#typingSentAt = now;
+        this.#client.setTyping(this.conversationId, true).catch(() => { });
+    }
+    /**
+     * Moves this account's read marker to `sequence` (default: the last sequence applied), if that is further than already
+     * sent. Failures are ignored: the next call sends it again.
+     */
+    markRead(sequence = this.#lastSequence) {
+        if (this.#closed || sequence <= this.#readSent || this.#client.state !== "open")
+            return;
+        const previous = this.#readSent;
+        this.#readSent = sequence;
+        this.#client.markRead(this.conversationId, sequence).catch(() => {
+            if (this.#readSent === sequence)
+                this.#readSent = previous;
+        });
+    }
+    /** Stops following the conversation. Pending posts stay in the client's queue and are still delivered. */
+    async close() {
+        if (this.#closed)
+            return;
+        this.#closed = true;
+        for (const timer of this.#typing.values())
+            clearTimeout(timer);
+        this.#typing.clear();
+        const subscription = this.#subscription;
+        this.#subscription = null;
+        this.#events.clear();
+        await subscription?.close();
+    }
+    /** @internal Loads the latest page, subscribes after it, and reads the markers. */
+    async load(historyLimit, signal) {
+        const page = await this.#client.history(this.conversationId, { limit: historyLimit }, { signal });
+        this.#hasMore = page.hasMore;
+        let after = 0;
+        for (const message of page.messages) {
+            this.#fromMessage(message, false, false);
+            after = Math.max(after, message.lastSequence ?? message.sequence);
+        }
+        this.#lastSequence = after;
+        this.#subscription = await this.#client.subscribe(this.conversationId, {
+            afterSequence: after,
+            signal,
+            onEvent: (e) => this.#apply(e),
+            onEnd: (error) => {
+                if (!this.#closed)
+                    this.#events.emit("ended", error);
+            },
+        });
+        try {
+            const markers = await this.#client.readMarkers(this.conversationId, { signal });
+            for (const marker of markers) {
+                this.#readMarkers.set(marker.accountId, Math.max(marker.sequence, this.#readMarkers.get(marker.accountId) ?? 0));
+                if (marker.accountId === this.#client.accountId)
+                    this.#readSent = Math.max(this.#readSent, marker.sequence);
+            }
+        }
+        catch (e) {
+            if (signal?.aborted)
+                throw e;
+            // Markers are a nicety; the view works without them.
+        }
+    }
+    #apply(e) {
+        if (this.#closed)
+            return;
+        if (isMessageLogEvent(e)) {
+            this.#lastSequence = Math.max(this.#lastSequence, e.sequence);
+            const message = e.message;
+            const known = this.#byId.get(message.id);
+            if (known) {
+                if (known.message && (message.lastSequence ?? e.sequence) <= (known.message.lastSequence ?? 0))
+                    return; // already applied
+                this.#update(known, message, e.type === "conversation.message_deleted");
+            }
+            else if (message.clientMessageId && this.#pending.has(message.clientMessageId) && (this.#client.accountId === undefined || message.senderId === this.#client.accountId)) {
+                const item = this.#pending.get(message.clientMessageId);
+                this.#pending.delete(message.clientMessageId);
+                this.#settle(item, message);
+            }
+            else {
+                const oldest = this.oldestSequence;
+                if (e.type !== "conversation.message_posted" && oldest !== null && message.sequence < oldest) {
+                    return; // a change to a message not loaded: loadOlder reads it as it is now
+                }
+                this.#fromMessage(message, e.type === "conversation.message_deleted");
+            }
+            if (e.type === "conversation.message_posted")
+                this.#stopTyping(message.senderId);
+            return;
+        }
+        switch (e.type) {
+            case "conversation.message_delta":
+            case "conversation.message_snapshot": {
+                const item = this.#byId.get(e.messageId);
+                const text = this.#assembler.apply(e);
+                if (item && text && item.status === "streaming") {
+                    item.text = text.text;
+                    this.#events.emit("message", item);
+                }
+                return;
+            }
+            case "conversation.typing":
+                if (e.actorId === this.#client.accountId)
+                    return;
+                if (e.isTyping)
+                    this.#startTyping(e.actorId);
+                else
+                    this.#stopTyping(e.actorId);
+                return;
+            case "conversation.read":
+                if (e.sequence > (this.#readMarkers.get(e.actorId) ?? 0)) {
+                    this.#readMarkers.set(e.actorId, e.sequence);
+                    this.#events.emit("read", e.actorId, e.sequence);
+                }
+                return;
+            case "conversation.flow_failed":
+                this.#events.emit("flowFailed", e);
+                return;
+            default:
+                return;
+        }
+    }
+    #fromMessage(message, deleted = false, emit = true) {
+        const item = {
+            key: "m:" + message.id,
+            message,
+            text: "",
+            status: "complete",
+            senderId: message.senderId,
+            clientMessageId: message.clientMessageId ?? null,
+            sequence: message.sequence,
+            error: null,
+        };
+        this.#byId.set(message.id, item);
+        this.#update(item, message, deleted, false);
+        this.#add(item);
+        if (emit)
+            this.#events.emit("message", item);
+        return item;
+    }
+    #settle(item, message) {
+        const known = this.#byId.get(message.id);
+        if (known && known !== item) {
+            // The stored message is already shown (from its event): drop the pending copy.
+            this.#items = this.#items.filter((i) => i !== item);
+            this.#events.emit("removed", item);
+            return;
+        }
+        this.#byId.set(message.id, item);
+        item.error = null;
+        this.#update(item, message, false);
+    }
+    #update(item, message, deleted, emit = true) {
+        item.message = message;
+        item.sequence = message.sequence;
+        item.senderId = message.senderId;
+        item.clientMessageId = message.clientMessageId ?? item.clientMessageId;
+        this.#assembler.observe(message, deleted);
+        if (deleted || message.deletedAt) {
+            item.status = "deleted";
+            item.text = "";
+        }
+        else {
+            item.status = message.status;
+            item.text = this.#assembler.get(message.id)?.text ?? message.text ?? "";
+        }
+        this.#sorted = false;
+        if (emit)
+            this.#events.emit("message", item);
+    }
+    #add(item) {
+        this.#items.push(item);
+        this.#sorted = false;
+    }
+    #startTyping(accountId) {
+        const had = this.#typing.has(accountId);
+        clearTimeout(this.#typing.get(accountId));
+        this.#typing.set(accountId, setTimeout(() => this.#stopTyping(accountId), this.#typingTimeout));
+        if (!had)
+            this.#events.emit("typing", this.typing);
+    }
+    #stopTyping(accountId) {
+        const timer = this.#typing.get(accountId);
+        if (timer === undefined)
+            return;
+        clearTimeout(timer);
+        this.#typing.delete(accountId);
+        this.#events.emit("typing", this.typing);
+    }
+}
+/**
+ * Opens a {@link ConversationView}: loads the latest messages, then follows the conversation from there.
+ * @param client - A client (connecting or connected).
+ * @param conversationId - The conversation.
+ * @param options - How much history to load first, and a signal.
+ */
+export async function openConversation(client, conversationId, options = {}) {
+    const view = new ConversationView(client, conversationId, options.typingTimeoutMs ?? 6_000);
+    await view.load(options.historyLimit ?? 50, options.signal);
+    return view;
+}
+function compareItems(a, b) {
+    if (a.sequence !== null && b.sequence !== null)
+        return a.sequence - b.sequence;
+    if (a.sequence !== null)
+        return -1;
+    if (b.sequence !== null)
+        return 1;
+    return 0; // pending posts keep the order they were sent in (sort is stable)
+}

@@ -1,0 +1,200 @@
+using Conversations.Storage;
+using Conversations.Testing;
+using Conversations.Transport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using static Conversations.Tests.TestSupport;
+
+namespace Conversations.Tests;
+
+/// <summary>Triggers that outlive a run, replies that are posted once however often a run is retried, and engines that share a store and a bus.</summary>
+public sealed class DurableFlowTests
+{
+    private static readonly Account Alice = Account.User("alice");
+
+    [Fact]
+    public async Task Invariant7_RetriedRun_GetsItsEarlierRepliesBack_AndPostsEachReplyOnce()
+    {
+        await using var host = await ConversationsTestHost.StartAsync();
+        var chunksRead = 0;
+        host.FlowEngine.OnTrigger(async (context, ct) =>
+        {
+            if (context.Trigger.Message is null)
+            {
+                return;
+            }
+
+            var first = await context.ReplyAsync("first reply", ct);
+            var second = await context.StreamReplyAsync(CountedChunks(() => Interlocked.Increment(ref chunksRead), "streamed", " reply"), cancellationToken: ct);
+            if (context.Trigger.Attempt == 1)
+            {
+                throw new InvalidOperationException("crash after the replies");
+            }
+
+            (first.Text, second.Text).Should().Be(("first reply", "streamed reply"));
+            await context.ReplyAsync("third reply, only on the retry", ct);
+        });
+        var (_, conversation) = await RoomWithConversationAsync(host, Alice, ParticipantSpec.Agent("bot"));
+        var question = await host.Messages.PostTextAsync(Alice, conversation.Id, "question");
+        await host.WhenFlowsIdleAsync(Timeout());
+        host.Time.Advance(TimeSpan.FromSeconds(3));
+        await host.WhenFlowsIdleAsync(Timeout());
+
+        var replies = (await host.Messages.GetHistoryAsync(Alice, conversation.Id)).Messages.Where(m => m.SenderId == "bot").ToArray();
+        replies.Select(m => (m.Text, m.Status, m.ClientMessageId)).Should().Equal(
+            ("first reply", MessageStatus.Complete, "flow:1:0"),
+            ("streamed reply", MessageStatus.Complete, "flow:1:1"),
+            ("third reply, only on the retry", MessageStatus.Complete, "flow:1:2"));
+        replies.Should().OnlyContain(m => m.ReplyToId == question.Id && m.ChainDepth == 1);
+        chunksRead.Should().Be(2, "the retry got the completed stream back without reading the model's chunks again");
+        host.FlowEngine.GetTriggers().Where(t => t.Sequence == 1).Select(t => t.Attempt).Should().Equal(1, 2);
+    }
+
+    [Fact]
+    public async Task Invariant7_TriggersAreDecidedAtThePost_ByTheParticipantsOfThatMoment()
+    {
+        await using var host = await ConversationsTestHost.StartAsync();
+        var (room, conversation) = await RoomWithConversationAsync(host, Alice, ParticipantSpec.Agent("bot"));
+        await host.WhenFlowsIdleAsync(Timeout());
+
+        await host.Messages.PostTextAsync(Alice, conversation.Id, "while the bot listens");
+        await host.Participants.UpdateAsync(Alice, room.Id, "bot", new ParticipantUpdate { AutoRespond = false });
+        await host.Messages.PostTextAsync(Alice, conversation.Id, "after it stopped listening");
+        await host.WhenFlowsIdleAsync(Timeout());
+
+        var triggers = await host.Store.GetTriggersAsync(conversation.Id, Timeout());
+        triggers.Select(t => t.Sequence).Should().Equal(0, 1);
+    }
+
+    [Fact]
+    public async Task OneSourceOfEvents_AnEngineRunsTheFlowsAndHandlersOfPostsMadeOnAnother()
+    {
+        // Two engines as two hosts: one store, one bus. Only the second runs the agent and has a handler.
+        var store = new InMemoryConversationStore();
+        var bus = new InMemoryEventBus();
+        await using var api = await ConversationsTestHost.StartAsync(b => Share(b, store, bus).Services.RemoveAll<IFlowEngine>());
+        await using var worker = await ConversationsTestHost.StartAsync(b => Share(b, store, bus).AddEventHandler<RecordingHandler>());
+        worker.FlowEngine.StreamReply("on", " it");
+        var recorder = worker.Services.GetServices<IConversationEventHandler>().OfType<RecordingHandler>().Single();
+
+        var (_, conversation) = await RoomWithConversationAsync(api, Alice, ParticipantSpec.Agent("bot"));
+        for (var i = 0; i < 5; i++)
+        {
+            await api.Messages.PostTextAsync(Alice, conversation.Id, $"m{i}");
+        }
+
+        await worker.WhenFlowsIdleAsync(Timeout());
+        var history = (await api.Messages.GetHistoryAsync(Alice, conversation.Id, HistoryQuery.Latest(50))).Messages;
+        history.Where(m => m.SenderId == "bot" && m.ReplyToId != null).Should().HaveCount(5).And.OnlyContain(m => m.Text == "on it" && m.Status == MessageStatus.Complete);
+        api.FlowEngine.GetTriggers().Should().BeEmpty("an engine without a flow engine leaves triggers to the one that has it");
+
+        await recorder.WaitForSequenceAsync(conversation.Id, history.Max(m => m.LastSequence));
+        recorder.LogSequences(conversation.Id).Should().Equal(Enumerable.Range(1, (int)history.Max(m => m.LastSequence)).Select(i => (long)i), "handlers get the other engine's log events once, in order");
+    }
+
+    [Fact]
+    public async Task Invariant8_ASubscriberOnAnotherEngine_JoiningMidStream_AssemblesTheExactText()
+    {
+        var store = new InMemoryConversationStore();
+        var bus = new InMemoryEventBus();
+        await using var writer = await ConversationsTestHost.StartAsync(b => Share(b, store, bus));
+        await using var reader = await ConversationsTestHost.StartAsync(b => Share(b, store, bus));
+        var bob = Account.User("bob");
+        var (_, conversation) = await RoomWithConversationAsync(writer, Alice, ParticipantSpec.User("bob"));
+
+        var stream = await writer.Messages.BeginStreamAsync(Alice, conversation.Id);
+        var words = Enumerable.Range(0, 40).Select(i => $"w{i} ").ToArray();
+        foreach (var word in words.Take(17))
+        {
+            await stream.AppendAsync(word);
+        }
+
+        var received = new List<ConversationEvent>();
+        var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var subscriber = Task.Run(async () =>
+        {
+            await foreach (var e in reader.Messages.SubscribeAsync(bob, conversation.Id, 0, Timeout()))
+            {
+                received.Add(e);
+                joined.TrySetResult();
+                if (e is MessageUpdatedEvent)
+                {
+                    return;
+                }
+            }
+        });
+        await joined.Task.WaitAsync(Timeout());
+        foreach (var word in words.Skip(17))
+        {
+            await stream.AppendAsync(word);
+        }
+
+        await stream.CompleteAsync();
+        await subscriber.WaitAsync(Timeout());
+        received.OfType<MessageSnapshotEvent>().Should().ContainSingle().Which.DeltaCount.Should().Be(17, "the other engine mirrored the stream from the bus");
+        AssembleStrictly(received, stream.Message.Id).Should().Be(string.Concat(words));
+    }
+
+    private static IConversationsBuilder Share(IConversationsBuilder builder, ConversationStore store, ConversationEventBus bus)
+    {
+        builder.Services.Replace(ServiceDescriptor.Singleton(store));
+        builder.Services.Replace(ServiceDescriptor.Singleton(bus));
+        return builder;
+    }
+
+    private static async IAsyncEnumerable<string> CountedChunks(Func<int> count, params string[] chunks)
+    {
+        foreach (var chunk in chunks)
+        {
+            count();
+            await Task.Yield();
+            yield return chunk;
+        }
+    }
+
+    private sealed class RecordingHandler : IConversationEventHandler
+    {
+        private readonly List<MessageLogEvent> _events = [];
+        private readonly List<(string ConversationId, long Sequence, TaskCompletionSource Signal)> _waiters = [];
+
+        public ValueTask HandleAsync(ConversationEvent conversationEvent, CancellationToken cancellationToken)
+        {
+            if (conversationEvent is MessageLogEvent logged)
+            {
+                lock (_events)
+                {
+                    _events.Add(logged);
+                    foreach (var waiter in _waiters.Where(w => w.ConversationId == logged.ConversationId && w.Sequence <= logged.Sequence))
+                    {
+                        waiter.Signal.TrySetResult();
+                    }
+                }
+            }
+
+            return default;
+        }
+
+        public Task WaitForSequenceAsync(string conversationId, long sequence)
+        {
+            lock (_events)
+            {
+                if (_events.Any(e => e.ConversationId == conversationId && e.Sequence >= sequence))
+                {
+                    return Task.CompletedTask;
+                }
+
+                var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((conversationId, sequence, signal));
+                return signal.Task.WaitAsync(Timeout());
+            }
+        }
+
+        public long[] LogSequences(string conversationId)
+        {
+            lock (_events)
+            {
+                return _events.Where(e => e.ConversationId == conversationId).Select(e => e.Sequence).ToArray();
+            }
+        }
+    }
+}
