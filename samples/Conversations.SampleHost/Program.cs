@@ -30,7 +30,7 @@ namespace Conversations.SampleHost
 
             builder.Services.Configure<DemoAgentOptions>(config.GetSection("DemoAgent"));
             builder.Services.AddSingleton<PeopleDirectory>();
-            builder.Services.AddHealthChecks();
+            builder.Services.AddHealthChecks().AddConversationsHealthChecks();   // store, bus and agent backlog at /health
             builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
 
             // DEVELOPMENT ONLY: a sign-in that trusts any display name. Use your real identity provider in production.

@@ -5,7 +5,7 @@ namespace Conversations.Storage;
 /// caching, fault injection) by overriding only the members that need it.
 /// </summary>
 /// <remarks>Thread-safe when the inner store is.</remarks>
-public class DelegatingConversationStore : ConversationStore
+public partial class DelegatingConversationStore : ConversationStore
 {
     /// <summary>Initializes a new instance of the <see cref="DelegatingConversationStore"/> class.</summary>
     /// <param name="innerStore">The store calls are forwarded to.</param>
