@@ -155,6 +155,31 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         (await page.Locator(".msg .body").First.InnerTextAsync()).Should().Be("Old message 1");
     }
 
+    [Fact]
+    public async Task A_reload_while_the_agent_streams_shows_the_text_so_far_then_the_rest()
+    {
+        // Slow words, so the reply is still streaming when the page comes back.
+        await using var server = await SampleHostServer.StartAsync("--DemoAgent:WordDelay", "00:00:00.200");
+        var alice = await SignInAsync(server, "Alice");
+        await OpenDirectWithAssistantAsync(alice);
+        await SendAsync(alice, "help");
+        await alice.Locator(".msg.agent[data-status=streaming] .body").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex(@"\S+\s+\S+\s+\S+") }).WaitForAsync();
+
+        await alice.ReloadAsync();
+        await alice.Locator(".room-item", new() { HasText = "Assistant" }).ClickAsync();
+        var streaming = alice.Locator(".msg.agent[data-status=streaming] .body");
+        await streaming.Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex(@"\S") }).WaitForAsync();
+        var soFar = await streaming.InnerTextAsync();
+        await ScreenshotAsync(alice, "reload-mid-stream");
+
+        await alice.Locator(".msg.agent[data-status=complete]").WaitForAsync(new() { Timeout = 60_000 });
+        var complete = await alice.Locator(".msg.agent .body").InnerTextAsync();
+        soFar.Should().NotBeNullOrWhiteSpace("the reloaded page shows the text streamed before the reload at once");
+        complete.Should().StartWith(soFar.TrimEnd(), "the text so far and the deltas after it add up to the stored reply, with nothing missed or repeated");
+        complete.Length.Should().BeGreaterThan(soFar.Length);
+        (await alice.Locator(".msg.agent").CountAsync()).Should().Be(1);
+    }
+
     private async Task<IPage> SignInAsync(SampleHostServer server, string name)
     {
         var context = await fixture.Browser.NewContextAsync(new() { BaseURL = server.BaseUrl, ViewportSize = new() { Width = 1200, Height = 760 } });
