@@ -155,7 +155,7 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         (await page.Locator(".msg .body").First.InnerTextAsync()).Should().Be("Old message 1");
     }
 
-    [Fact]
+    [RequiresServerFact(TestServers.ChromiumVariable)]
     public async Task A_reload_while_the_agent_streams_shows_the_text_so_far_then_the_rest()
     {
         // Slow words, so the reply is still streaming when the page comes back.
