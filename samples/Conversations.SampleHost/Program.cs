@@ -24,6 +24,7 @@ namespace Conversations.SampleHost
             // Structured logs: one JSON object per line on the console.
             builder.Logging.ClearProviders();
             builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+            builder.AddSampleTelemetry();   // --Telemetry:Exporter console | otlp (--Telemetry:OtlpEndpoint http://collector:4317)
 
             var dataFolder = Path.GetFullPath(config["DataFolder"] ?? Path.Combine(SourceFolder(), "data"));
             Directory.CreateDirectory(dataFolder);

@@ -65,6 +65,7 @@ public static class ConversationsEndpointRouteBuilderExtensions
             sp.GetService<TimeProvider>() ?? TimeProvider.System);
         var accounts = new AccountResolver(options);
         var registry = new ConnectionRegistry(logger);
+        TransportTelemetry.Track(registry);
         sp.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(registry.CloseAll);
 
         var group = endpoints.MapGroup(pattern);

@@ -517,6 +517,12 @@ public sealed partial class ConversationsClient : IAsyncDisposable
 
         var id = Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
         frame.Id = id;
+        // The caller's trace continues on the server (the command's span is its child).
+        if (System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } current)
+        {
+            frame.TraceParent = current.Id;
+        }
+
         var pending = new PendingRequest(JsonSerializer.SerializeToUtf8Bytes(frame, Json.ClientFrame), retryable) { OnAcknowledged = onAcknowledged };
         _pending[id] = pending;
         try

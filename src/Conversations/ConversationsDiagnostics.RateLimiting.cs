@@ -1,5 +1,3 @@
-using System.Diagnostics.Metrics;
-
 namespace Conversations;
 
 /// <content>The rate-limit instruments.</content>
@@ -16,6 +14,4 @@ public static partial class ConversationsDiagnostics
 
     /// <summary>The tag naming the rate-limit scope.</summary>
     public const string ScopeTag = "conversations.rate_limit.scope";
-
-    internal static Counter<long> RateLimitRefusalsCounter { get; } = Meter.CreateCounter<long>(RateLimitRefusals, "{call}", "Calls refused by a rate limit.");
 }

@@ -24,7 +24,8 @@ internal sealed partial class ConversationsConnection
         // Authorize before acknowledging: the subscription itself only fails lazily, on its first read.
         var conversation = await _services.Conversations.GetAsync(_account, conversationId, ct).ConfigureAwait(false);
         await UnsubscribeAsync(key).ConfigureAwait(false);
-        var acknowledged = Start(key, token => _services.Messages.SubscribeAsync(_account, conversationId, afterSequence, token), conversationId, null);
+        // What the store already holds at the ack is history the client asked for; later changes are news (delivery lag).
+        var acknowledged = Start(key, token => _services.Messages.SubscribeAsync(_account, conversationId, afterSequence, token), conversationId, null, conversation.LastSequence);
         await EnqueueAsync(FrameWriter.Ack(id, conversation, Json.Conversation), ct).ConfigureAwait(false);
         acknowledged.TrySetResult();
         return null;
@@ -36,7 +37,7 @@ internal sealed partial class ConversationsConnection
         EnsureSubscriptionRoom(key);
         var room = await _services.Rooms.GetRoomAsync(_account, roomId, ct).ConfigureAwait(false);
         await UnsubscribeAsync(key).ConfigureAwait(false);
-        var acknowledged = Start(key, token => _services.Rooms.SubscribeAsync(_account, roomId, token), null, roomId);
+        var acknowledged = Start(key, token => _services.Rooms.SubscribeAsync(_account, roomId, token), null, roomId, replayThrough: -1);
         await EnqueueAsync(FrameWriter.Ack(id, room, Json.Room), ct).ConfigureAwait(false);
         acknowledged.TrySetResult();
         return null;
@@ -57,13 +58,19 @@ internal sealed partial class ConversationsConnection
     /// Starts following before the ack is queued (the first read begins the engine's subscription), and holds every event
     /// back until the returned source is completed, right after the ack: the ack always comes first.
     /// </summary>
-    private TaskCompletionSource Start(string key, Func<CancellationToken, IAsyncEnumerable<ConversationEvent>> subscribe, string? conversationId, string? roomId)
+    private TaskCompletionSource Start(
+        string key, Func<CancellationToken, IAsyncEnumerable<ConversationEvent>> subscribe, string? conversationId, string? roomId, long replayThrough)
     {
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
         var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The pump outlives the subscribe command: it must not run inside that command's (soon ended) span.
+        var command = System.Diagnostics.Activity.Current;
+        System.Diagnostics.Activity.Current = null;
         var enumerator = subscribe(cancel.Token).GetAsyncEnumerator(cancel.Token);
         var first = enumerator.MoveNextAsync();
-        var pump = PumpAsync(enumerator, first, acknowledged.Task, conversationId, roomId, cancel.Token);
+        var pump = PumpAsync(enumerator, first, acknowledged.Task, conversationId, roomId, replayThrough, cancel.Token);
+        System.Diagnostics.Activity.Current = command;
         lock (_subscriptions)
         {
             _subscriptions[key] = (cancel, pump);
@@ -72,7 +79,8 @@ internal sealed partial class ConversationsConnection
         return acknowledged;
     }
 
-    private async Task PumpAsync(IAsyncEnumerator<ConversationEvent> events, ValueTask<bool> first, Task acknowledged, string? conversationId, string? roomId, CancellationToken ct)
+    private async Task PumpAsync(
+        IAsyncEnumerator<ConversationEvent> events, ValueTask<bool> first, Task acknowledged, string? conversationId, string? roomId, long replayThrough, CancellationToken ct)
     {
         try
         {
@@ -80,7 +88,9 @@ internal sealed partial class ConversationsConnection
             await acknowledged.WaitAsync(ct).ConfigureAwait(false);
             while (more)
             {
-                if (!await EnqueueAsync(FrameWriter.Event(events.Current), ct).ConfigureAwait(false))
+                var current = events.Current;
+                var live = current is not MessageLogEvent { Sequence: var sequence } || sequence > replayThrough;
+                if (!await EnqueueAsync(new OutboundFrame(FrameWriter.Event(current), current, live), ct).ConfigureAwait(false))
                 {
                     return;
                 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -23,12 +24,14 @@ internal sealed partial class ConversationsConnection
     private readonly WebSocketEndpointOptions _options;
     private readonly ConnectionRegistry _registry;
     private readonly ILogger _logger;
-    private readonly Channel<byte[]> _sendQueue;
+    private readonly Channel<OutboundFrame> _sendQueue;
+    private readonly List<OutboundFrame> _sent = [];
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource<(int Status, string Description)> _closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _id;
     private volatile bool _closing;
     private int _invalidFrames;
+    private ActivityContext _handshake;
 
     public ConversationsConnection(WebSocket socket, Account account, ServiceSet services, WebSocketEndpointOptions options, ConnectionRegistry registry, ILogger logger)
     {
@@ -39,7 +42,7 @@ internal sealed partial class ConversationsConnection
         _registry = registry;
         _logger = logger;
         _id = Interlocked.Increment(ref s_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _sendQueue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.SendQueueCapacity)
+        _sendQueue = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(options.SendQueueCapacity)
         {
             SingleReader = true,
             SingleWriter = false,
@@ -49,17 +52,23 @@ internal sealed partial class ConversationsConnection
 
     public string Id => _id;
 
+    /// <summary>Gets how many frames wait in the send queue.</summary>
+    public int QueuedFrames => _sendQueue.Reader.Count;
+
     /// <summary>Asks the connection to close with a status; safe to call from any thread, more than once.</summary>
     public void RequestClose(int status, string description) => _closeRequested.TrySetResult((status, description));
 
     public async Task RunAsync(string subprotocol)
     {
         _registry.Add(this);
+        TransportTelemetry.ConnectionsOpen.Add(1, new KeyValuePair<string, object?>(ConversationsDiagnostics.TransportTag, TransportTelemetry.WebSocket));
+        // Commands start traces of their own, linked to the handshake's (which lasts as long as the connection).
+        _handshake = Activity.Current?.Context ?? default;
         Log.ConnectionOpened(_logger, _id, _account.Id, subprotocol);
         var reason = "closed";
         try
         {
-            _sendQueue.Writer.TryWrite(FrameWriter.Welcome(subprotocol, _account, _options.MaxMessageBytes));
+            _sendQueue.Writer.TryWrite(new OutboundFrame(FrameWriter.Welcome(subprotocol, _account, _options.MaxMessageBytes)));
             var sendTask = SendLoopAsync();
             var receiveTask = ReceiveLoopAsync();
             var first = await Task.WhenAny(receiveTask, sendTask, _closeRequested.Task).ConfigureAwait(false);
@@ -97,6 +106,7 @@ internal sealed partial class ConversationsConnection
             await DisposeStreamsAsync().ConfigureAwait(false);
             await StopSubscriptionsAsync().ConfigureAwait(false);
             _registry.Remove(this);
+            TransportTelemetry.ConnectionsOpen.Add(-1, new KeyValuePair<string, object?>(ConversationsDiagnostics.TransportTag, TransportTelemetry.WebSocket));
             _lifetime.Dispose();
             Log.ConnectionClosed(_logger, _id, reason);
         }
@@ -106,10 +116,12 @@ internal sealed partial class ConversationsConnection
     /// Queues a frame. A full queue makes only this connection's producers wait; if it stays full for
     /// <see cref="WebSocketEndpointOptions.SlowClientTimeout"/> the client is too slow and the connection is closed (4002).
     /// </summary>
-    private ValueTask<bool> EnqueueAsync(byte[] frame, CancellationToken cancellationToken = default) =>
+    private ValueTask<bool> EnqueueAsync(byte[] frame, CancellationToken cancellationToken = default) => EnqueueAsync(new OutboundFrame(frame), cancellationToken);
+
+    private ValueTask<bool> EnqueueAsync(OutboundFrame frame, CancellationToken cancellationToken) =>
         _sendQueue.Writer.TryWrite(frame) ? ValueTask.FromResult(true) : WaitToEnqueueAsync(frame, cancellationToken);
 
-    private async ValueTask<bool> WaitToEnqueueAsync(byte[] frame, CancellationToken cancellationToken)
+    private async ValueTask<bool> WaitToEnqueueAsync(OutboundFrame frame, CancellationToken cancellationToken)
     {
         if (_closing)
         {
@@ -150,21 +162,24 @@ internal sealed partial class ConversationsConnection
         {
             while (!_closing && reader.TryRead(out var frame))
             {
-                ReadOnlyMemory<byte> message = frame;
+                _sent.Add(frame);
+                ReadOnlyMemory<byte> message = frame.Bytes;
                 if (reader.TryPeek(out _))
                 {
                     batch.ResetWrittenCount();
-                    batch.Write(frame);
+                    batch.Write(frame.Bytes);
                     while (batch.WrittenCount < MaxBatchBytes && reader.TryRead(out var next))
                     {
                         batch.Write("\n"u8);
-                        batch.Write(next);
+                        batch.Write(next.Bytes);
+                        _sent.Add(next);
                     }
 
                     message = batch.WrittenMemory;
                 }
 
                 await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                RecordDeliveries();
             }
 
             if (_closing)
@@ -172,6 +187,29 @@ internal sealed partial class ConversationsConnection
                 return;
             }
         }
+    }
+
+    /// <summary>Counts the events just written, and how long after their commit they went out.</summary>
+    private void RecordDeliveries()
+    {
+        if (TransportTelemetry.Deliveries.Enabled || TransportTelemetry.DeliveryLag.Enabled)
+        {
+            var now = _services.TimeProvider.GetUtcNow();
+            foreach (var frame in _sent)
+            {
+                if (frame.Event is { } sent)
+                {
+                    var type = new KeyValuePair<string, object?>(ConversationsDiagnostics.EventTypeTag, sent.Type.Value);
+                    TransportTelemetry.Deliveries.Add(1, type);
+                    if (frame.Live)
+                    {
+                        TransportTelemetry.DeliveryLag.Record(Math.Max(0, (now - sent.Timestamp).TotalSeconds), type);
+                    }
+                }
+            }
+        }
+
+        _sent.Clear();
     }
 
     private async Task ReceiveLoopAsync()
@@ -270,6 +308,15 @@ internal sealed partial class ConversationsConnection
             return;
         }
 
+        // Each command is a trace of its own (or continues the client's, from "traceparent"), not a child of the handshake.
+        var command = TransportTelemetry.CommandName(frame.Type);
+        var parent = ActivityContext.TryParse(frame.TraceParent, null, out var client) ? client : default;
+        Activity.Current = null;
+        using var activity = TransportTelemetry.StartCommand(command, TransportTelemetry.WebSocket, ActivityKind.Server, parent, _handshake);
+        activity?.SetTag(ConversationsDiagnostics.ConnectionIdTag, _id);
+        activity?.SetTag(ConversationsDiagnostics.ConversationIdTag, frame.ConversationId);
+        var started = _services.TimeProvider.GetTimestamp();
+        string? failure = null;
         byte[] answer;
         try
         {
@@ -293,7 +340,13 @@ internal sealed partial class ConversationsConnection
                 Log.CommandFailed(_logger, frame.Type, _id, e);
             }
 
+            failure = code;
+            TransportTelemetry.Failed(activity, code, message);
             answer = FrameWriter.Error(frame.Id, code, message, ErrorMapping.RetryAfter(e));
+        }
+        finally
+        {
+            TransportTelemetry.RecordCommand(command, TransportTelemetry.WebSocket, failure, _services.TimeProvider.GetElapsedTime(started));
         }
 
         await EnqueueAsync(answer).ConfigureAwait(false);

@@ -41,6 +41,7 @@ public static class ConversationsServiceCollectionExtensions
         services.TryAddSingleton<ConversationEventBus, InMemoryEventBus>();
 
         services.TryAddSingleton<EngineCore>();
+        services.TryAddSingleton<TriggerBacklogSampler>();
         services.TryAddSingleton<EventPublisher>();
         services.TryAddSingleton<StreamRegistry>();
         services.TryAddSingleton(_ => new FlowEngineCatalog(services));
@@ -54,6 +55,7 @@ public static class ConversationsServiceCollectionExtensions
         services.TryAddSingleton<MessageService>();
         services.TryAddSingleton<IMessageService>(static sp => sp.GetRequiredService<MessageService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConversationsHostedService>());
+
 
         return new ConversationsBuilder(services);
     }

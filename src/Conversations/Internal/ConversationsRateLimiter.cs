@@ -78,7 +78,7 @@ internal sealed class ConversationsRateLimiter : IConversationsRateLimiter, IDis
             }
 
             var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.Zero;
-            ConversationsDiagnostics.RateLimitRefusalsCounter.Add(
+            TelemetryInstruments.RateLimitRefusals.Add(
                 1, new TagList { { ConversationsDiagnostics.OperationTag, Name(operation) }, { ConversationsDiagnostics.ScopeTag, _name } });
             throw new LimitExceededException(
                 string.Create(
