@@ -56,6 +56,10 @@ namespace Conversations.SampleHost
                 conversations.UseSqlite($"Data Source={Path.Combine(dataFolder, "conversations.db")}");
             }
 
+            // Files: bytes beside the database, served by MapConversations through signed URLs.
+            conversations.UseFileSystemAssets(Path.Combine(dataFolder, "assets"))
+                .ConfigureAssets(o => o.MaxAssetBytes = 25L * 1024 * 1024);
+
             var agent = config.GetSection("DemoAgent").Get<DemoAgentOptions>() ?? new DemoAgentOptions();
             if (string.Equals(agent.Mode, "offline", StringComparison.OrdinalIgnoreCase))
             {

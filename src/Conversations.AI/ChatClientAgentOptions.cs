@@ -54,4 +54,20 @@ public sealed class ChatClientAgentOptions
     /// <summary>Gets or sets the format of the agent's replies.</summary>
     /// <value>The default value is <see cref="MessageFormat.Markdown"/>.</value>
     public MessageFormat ReplyFormat { get; set; } = MessageFormat.Markdown;
+
+    /// <summary>
+    /// Gets or sets how attachments reach the model. Anything but <see cref="AttachmentContentMode.Describe"/> reads the
+    /// asset as the agent, through the message, so the agent sees only what the room's participants may see.
+    /// </summary>
+    /// <value>The default value is <see cref="AttachmentContentMode.Describe"/>: attachments are described in text.</value>
+    public AttachmentContentMode AttachmentContent { get; set; } = AttachmentContentMode.Describe;
+
+    /// <summary>Gets the media types whose content is passed to the model (exact, or <c>image/*</c>).</summary>
+    /// <value>The default value is PNG, JPEG, GIF and WebP images, PDF and plain text.</value>
+    public IList<string> AttachmentMediaTypes { get; } = ["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"];
+
+    /// <summary>Gets or sets the largest attachment passed to the model as bytes; larger ones are described in text.</summary>
+    /// <value>The default value is 10 MiB.</value>
+    [Range(1L, long.MaxValue)]
+    public long MaxAttachmentBytes { get; set; } = 10L * 1024 * 1024;
 }

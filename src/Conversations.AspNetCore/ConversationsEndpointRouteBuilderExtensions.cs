@@ -62,7 +62,11 @@ public static class ConversationsEndpointRouteBuilderExtensions
             sp.GetRequiredService<IParticipantService>(),
             sp.GetRequiredService<IConversationService>(),
             sp.GetRequiredService<IMessageService>(),
-            sp.GetService<TimeProvider>() ?? TimeProvider.System);
+            sp.GetService<TimeProvider>() ?? TimeProvider.System)
+        {
+            Assets = sp.GetService<IAssetService>(),
+            AssetFolders = sp.GetService<IAssetFolderService>(),
+        };
         var accounts = new AccountResolver(options);
         var registry = new ConnectionRegistry(logger);
         TransportTelemetry.Track(registry);
@@ -83,6 +87,12 @@ public static class ConversationsEndpointRouteBuilderExtensions
         if (options.EnableHttpEndpoints)
         {
             new HttpEndpoints(options, accounts, authorization, services, limiter, logger).Map(group);
+        }
+
+        // The file-system asset store's bytes: outside the group, because the signature in the URL is the credential.
+        if (sp.GetService<Storage.AssetBlobStore>() is FileSystemAssetBlobStore blobs)
+        {
+            BlobEndpoints.Map(endpoints, pattern, blobs, logger);
         }
 
         return group;

@@ -47,6 +47,12 @@ public sealed class ConversationsClientOptions
     [Range(16, 10_000_000)]
     public int SubscriptionBufferCapacity { get; set; } = 10_000;
 
+    /// <summary>
+    /// Gets or sets the HTTP client that sends asset bytes to, and reads them from, the presigned URLs the server hands
+    /// out; <see langword="null"/> for a shared one. The client is not disposed by <see cref="ConversationsClient"/>.
+    /// </summary>
+    public HttpClient? AssetHttpClient { get; set; }
+
     /// <summary>Gets or sets the clock used for backoff delays and timeouts.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     [Required]

@@ -285,11 +285,12 @@ public abstract partial class ConversationStoreConformanceTests : IAsyncLifetime
     {
         var (alice, conversation) = await CreateConversationAsync();
         var first = await Host.Messages.PostTextAsync(alice, conversation.Id, "first");
+        var asset = await ReadyAssetAsync(AssetScope.Account("alice"), "a.png", "image/png", 1234);
         var request = new PostMessageRequest
         {
             Text = "**bold** text",
             Format = MessageFormat.Markdown,
-            Attachments = [new Attachment { Name = "a.png", MediaType = "image/png", Size = 1234, Reference = "https://files.example/a.png" }],
+            Attachments = [Attachment.ForAsset(asset.Id)],
             Data = JsonDocument.Parse("""{"kind":"card","n":[1,2,3]}""").RootElement,
             ReplyToId = first.Id,
             ClientMessageId = "client-42",
@@ -303,7 +304,7 @@ public abstract partial class ConversationStoreConformanceTests : IAsyncLifetime
         Assert.Equal("**bold** text", stored.Text);
         Assert.Equal(MessageFormat.Markdown, stored.Format);
         var attachment = Assert.Single(stored.Attachments);
-        Assert.Equal(("a.png", "image/png", 1234L, "https://files.example/a.png"), (attachment.Name, attachment.MediaType, attachment.Size, attachment.Reference));
+        Assert.Equal((asset.Id, "a.png", "image/png", 1234L), (attachment.AssetId, attachment.Name, attachment.MediaType, attachment.Size));
         Assert.Equal("card", stored.Data!.Value.GetProperty("kind").GetString());
         Assert.Equal(3, stored.Data.Value.GetProperty("n").GetArrayLength());
         Assert.Equal(first.Id, stored.ReplyToId);

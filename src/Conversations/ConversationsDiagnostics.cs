@@ -30,6 +30,18 @@ public static partial class ConversationsDiagnostics
     /// <summary>Counter of events dropped on their way to the bus because too many publishes were waiting.</summary>
     public const string PublishesDropped = "conversations.bus.publishes_dropped";
 
+    /// <summary>Counter of completed uploads.</summary>
+    public const string AssetsUploaded = "conversations.assets.uploaded";
+
+    /// <summary>Counter of the bytes of completed uploads.</summary>
+    public const string AssetBytesUploaded = "conversations.assets.uploaded_bytes";
+
+    /// <summary>Counter of asset download links handed out.</summary>
+    public const string AssetLinksIssued = "conversations.assets.links_issued";
+
+    /// <summary>Counter of lapsed reservations and deleted assets whose bytes and records the sweeper removed.</summary>
+    public const string AssetsSwept = "conversations.assets.swept";
+
     internal static ActivitySource ActivitySource { get; } = new(ActivitySourceName);
 
     internal static Meter Meter { get; } = new(MeterName);

@@ -16,7 +16,7 @@ public sealed class ChatClientAgentTests
     public async Task History_MatchesTheLog_RolesNamesOrderAndDescriptions()
     {
         var client = TestChatClient.Replying("ok");
-        await using var host = await ConversationsTestHost.StartAsync(b => b.AddChatClientAgent("bot", _ => client, o => o.Instructions = "Be brief."));
+        await using var host = await ConversationsTestHost.StartAsync(b => b.UseTemporaryFileSystemAssets().AddChatClientAgent("bot", _ => client, o => o.Instructions = "Be brief."));
         var room = await host.Rooms.CreateRoomAsync(Alice, new CreateRoomRequest
         {
             Participants = [ParticipantSpec.User("bob", displayName: "Bob Smith"), ParticipantSpec.Agent("bot", autoRespond: false)],
@@ -29,7 +29,7 @@ public sealed class ChatClientAgentTests
         await host.Messages.PostAsync(Account.User("bob"), conversation.Id, new PostMessageRequest
         {
             Text = "see file",
-            Attachments = [new Attachment { Name = "plan.pdf", MediaType = "application/pdf", Size = 2048, Reference = "files/plan.pdf" }],
+            Attachments = [Attachment.ForAsset((await UploadAsync(host, Account.User("bob"), "plan.pdf", "application/pdf", Pdf(2048))).Id)],
             Data = System.Text.Json.JsonDocument.Parse("""{"priority":"high"}""").RootElement,
         });
         await host.WhenFlowsIdleAsync(Timeout);
@@ -45,7 +45,7 @@ public sealed class ChatClientAgentTests
         sent[1].AuthorName.Should().Be("alice");
         sent[2].Text.Should().Be("earlier answer");
         sent[3].AuthorName.Should().Be("Bob_Smith");
-        sent[3].Text.Should().Be("[Bob Smith] see file\n[attachment: plan.pdf, application/pdf, 2048 bytes, files/plan.pdf]\n[data: {\"priority\":\"high\"}]");
+        sent[3].Text.Should().Be("[Bob Smith] see file\n[attachment: plan.pdf, application/pdf, 2048 bytes]\n[data: {\"priority\":\"high\"}]");
         sent[4].Text.Should().Be("[alice] what now?");
     }
 
@@ -303,5 +303,79 @@ public sealed class ChatClientAgentTests
         await Task.Yield();
         cancellationToken.ThrowIfCancellationRequested();
         yield return new ChatResponseUpdate { Role = ChatRole.Assistant, Contents = [new FunctionCallContent("call-1", "get_weather", new Dictionary<string, object?> { ["city"] = "Oslo" })] };
+    }
+
+    [Fact]
+    public async Task Attachments_ReachTheModelAsDataContent_WhenAllowed_AndAreDescribedOtherwise()
+    {
+        var client = TestChatClient.Replying("nice picture");
+        await using var host = await ConversationsTestHost.StartAsync(b => b.UseTemporaryFileSystemAssets()
+            .AddChatClientAgent("bot", _ => client, o => o.AttachmentContent = AttachmentContentMode.Data));
+        var room = await host.Rooms.CreateRoomAsync(Alice, new CreateRoomRequest { Participants = [ParticipantSpec.Agent("bot", autoRespond: true)] });
+        var conversation = await host.Conversations.CreateAsync(Alice, room.Id);
+        var png = Png(300);
+        var image = await UploadAsync(host, Alice, "cat.png", "image/png", png);
+        var archive = await UploadAsync(host, Alice, "notes.zip", "application/zip", [0x50, 0x4B, 0x03, 0x04, 1, 2, 3]);
+
+        await host.Messages.PostAsync(Alice, conversation.Id, new PostMessageRequest { Text = "look", Attachments = [Attachment.ForAsset(image.Id), Attachment.ForAsset(archive.Id)] });
+        await host.WhenFlowsIdleAsync(Timeout);
+
+        var turn = client.Requests.Single().Messages.Last();
+        turn.Text.Should().Contain("[attachment: cat.png, image/png, 300 bytes]").And.Contain("[attachment: notes.zip, application/zip, 7 bytes]");
+        var data = turn.Contents.OfType<DataContent>().Should().ContainSingle().Subject;
+        data.MediaType.Should().Be("image/png");
+        data.Name.Should().Be("cat.png");
+        data.Data.ToArray().Should().Equal(png);
+    }
+
+    [Fact]
+    public async Task Attachments_AreOnlyDescribed_ByDefault()
+    {
+        var client = TestChatClient.Replying("ok");
+        await using var host = await ConversationsTestHost.StartAsync(b => b.UseTemporaryFileSystemAssets().AddChatClientAgent("bot", _ => client));
+        var room = await host.Rooms.CreateRoomAsync(Alice, new CreateRoomRequest { Participants = [ParticipantSpec.Agent("bot", autoRespond: true)] });
+        var conversation = await host.Conversations.CreateAsync(Alice, room.Id);
+        var image = await UploadAsync(host, Alice, "cat.png", "image/png", Png(64));
+
+        await host.Messages.PostAsync(Alice, conversation.Id, new PostMessageRequest { Attachments = [Attachment.ForAsset(image.Id)] });
+        await host.WhenFlowsIdleAsync(Timeout);
+
+        var turn = client.Requests.Single().Messages.Last();
+        turn.Contents.OfType<DataContent>().Should().BeEmpty();
+        turn.Text.Should().Contain("[attachment: cat.png, image/png, 64 bytes]");
+    }
+
+    [Fact]
+    public async Task Agent_CanUploadAGeneratedFile_AndAttachIt()
+    {
+        await using var host = await ConversationsTestHost.StartAsync(b => b.UseTemporaryFileSystemAssets());
+        var room = await host.Rooms.CreateRoomAsync(Alice, new CreateRoomRequest { Participants = [ParticipantSpec.Agent("bot", autoRespond: false)] });
+        var conversation = await host.Conversations.CreateAsync(Alice, room.Id);
+        var bot = Account.Agent("bot");
+        var assets = host.Services.GetRequiredService<IAssetService>();
+
+        var report = await assets.UploadAsync(bot, new BeginUploadRequest { Scope = AssetScope.Room(room.Id), Folder = "/generated", Name = "report.txt", MediaType = "text/plain", Size = 5 }, new MemoryStream("hello"u8.ToArray()));
+        var message = await host.Messages.PostAsync(bot, conversation.Id, new PostMessageRequest { Attachments = [Attachment.ForAsset(report.Id)] });
+
+        message.Attachments.Should().ContainSingle().Which.Name.Should().Be("report.txt");
+        await using var read = await assets.OpenReadAsync(Alice, report.Id);
+        new StreamReader(read).ReadToEnd().Should().Be("hello");
+    }
+
+    private static Task<Asset> UploadAsync(ConversationsTestHost host, Account who, string name, string type, byte[] bytes) =>
+        host.Services.GetRequiredService<IAssetService>().UploadAsync(who, new BeginUploadRequest { Name = name, MediaType = type, Size = bytes.Length }, new MemoryStream(bytes));
+
+    private static byte[] Pdf(int size)
+    {
+        var bytes = new byte[size];
+        "%PDF-1.4\n"u8.CopyTo(bytes);
+        return bytes;
+    }
+
+    private static byte[] Png(int size)
+    {
+        var bytes = new byte[size];
+        new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }.CopyTo(bytes, 0);
+        return bytes;
     }
 }

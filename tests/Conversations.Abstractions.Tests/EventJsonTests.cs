@@ -78,7 +78,7 @@ public sealed class EventJsonTests
         SenderId = "a",
         SenderKind = AccountKind.User,
         Text = "hello",
-        Attachments = [new Attachment { Name = "f", MediaType = "text/plain", Reference = "ref", Size = 3 }],
+        Attachments = [new Attachment { AssetId = "asset-1", Name = "f", MediaType = "text/plain", Size = 3 }],
         Data = JsonDocument.Parse("""{"k":1}""").RootElement,
         CreatedAt = At,
     };

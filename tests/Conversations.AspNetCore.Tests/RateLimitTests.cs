@@ -13,7 +13,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task WebSocket_OneAccountFloods_AnotherAccountsPostsStillGoThrough()
     {
-        await using var server = await TestServer.StartAsync(conversations: b => b.AddRateLimiting(o => o.PerAccount.Posts = new RateLimitRule(3, TimeSpan.FromMinutes(1))));
+        await using var server = await TestServer.StartAsync(engine: b => b.AddRateLimiting(o => o.PerAccount.Posts = new RateLimitRule(3, TimeSpan.FromMinutes(1))));
         var (_, conversation) = await server.CreateRoomAsync("alice", "bob");
         await using var alice = await server.ConnectClientAsync("alice");
         await using var bob = await server.ConnectClientAsync("bob");
@@ -38,7 +38,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task WebSocket_OneConnectionFloods_TheErrorFrameCarriesRetryAfter_AndAnotherConnectionOfTheSameAccountStillPosts()
     {
-        await using var server = await TestServer.StartAsync(conversations: b => b.AddRateLimiting(o =>
+        await using var server = await TestServer.StartAsync(engine: b => b.AddRateLimiting(o =>
         {
             o.PerConnection.Posts = new RateLimitRule(2, TimeSpan.FromMinutes(1));
             o.PerConnection.StreamAppends = new RateLimitRule(2, TimeSpan.FromMinutes(1));
@@ -80,7 +80,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task Http_FloodedPost_Gets429WithRetryAfterAndProblemBody_AndAnotherAccountStillPosts()
     {
-        await using var server = await TestServer.StartAsync(conversations: b => b.AddRateLimiting(o => o.PerAccount.Posts = new RateLimitRule(2, TimeSpan.FromMinutes(1))));
+        await using var server = await TestServer.StartAsync(engine: b => b.AddRateLimiting(o => o.PerAccount.Posts = new RateLimitRule(2, TimeSpan.FromMinutes(1))));
         var (_, conversation) = await server.CreateRoomAsync("alice", "bob");
         var path = $"/conversations/{conversation.Id}/messages";
 

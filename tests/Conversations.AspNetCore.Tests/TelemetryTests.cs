@@ -21,7 +21,7 @@ public sealed class TelemetryTests
     {
         var spans = new List<Activity>();
         using var tracing = Tracing(spans);
-        await using var server = await TestServer.StartAsync(conversations: b => b.AddFlowEngine(new EchoAgent()));
+        await using var server = await TestServer.StartAsync(engine: b => b.AddFlowEngine(new EchoAgent()));
         var room = await server.Rooms.CreateRoomAsync(Account.System, new CreateRoomRequest
         {
             Name = "traced",

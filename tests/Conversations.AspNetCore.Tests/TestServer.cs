@@ -47,7 +47,7 @@ public sealed class TestServer : IAsyncDisposable
 
     public IMessageService Messages => Services.GetRequiredService<IMessageService>();
 
-    public static async Task<TestServer> StartAsync(Action<ConversationsEndpointOptions>? configure = null, Action<IConversationsBuilder>? conversations = null)
+    public static async Task<TestServer> StartAsync(Action<ConversationsEndpointOptions>? configure = null, Action<IConversationsBuilder>? engine = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
@@ -56,8 +56,8 @@ public sealed class TestServer : IAsyncDisposable
         {
             builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Debug);
         }
-        var engine = builder.Services.AddConversations();
-        conversations?.Invoke(engine);
+        var conversations = builder.Services.AddConversations();
+        engine?.Invoke(conversations);
         builder.Services.AddAuthentication(TestAuthHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, null);
         var app = builder.Build();
         var server = default(TestServer);

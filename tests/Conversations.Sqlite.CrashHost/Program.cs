@@ -9,14 +9,23 @@
 //       the agent only (another process posts); appends START/END lines to the runs file
 //   drain <db>
 //       the agent only, until no trigger is pending and no message streams; then prints DRAINED and exits
+//   upload <db> <assets folder>
+//       reserves an upload and stalls mid-way through its bytes (see UploadCrash); prints UPLOADING <assetId>
 using Conversations;
 using Conversations.Sqlite.CrashHost;
 using Conversations.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
+if (args is ["upload", var uploadDb, var uploadFolder])
+{
+    await UploadCrash.RunAsync(uploadDb, uploadFolder);
+    return;
+}
+
 var mode = args[0];
 var path = args[1];
+
 
 var services = new ServiceCollection();
 services.AddLogging();

@@ -22,7 +22,7 @@ public sealed class AgentCrashTests(ITestOutputHelper output)
     public async Task Invariants_1_7_8_AgentKilledAtRandomMoments_AnswersEveryAcknowledgedMessageExactlyOnce()
     {
         using var database = new TempDatabase();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
         var seed = Environment.TickCount;
         output.WriteLine($"seed {seed}");
         var random = new Random(seed);

@@ -19,7 +19,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
     public async Task Invariants_1_2_6_8_KilledAtRandomMoments_KeepEveryAcknowledgedPost()
     {
         using var database = new TempDatabase();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
         var seed = Environment.TickCount;
         output.WriteLine($"seed {seed}");
         var random = new Random(seed);

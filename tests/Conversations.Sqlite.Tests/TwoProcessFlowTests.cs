@@ -21,7 +21,7 @@ public sealed class TwoProcessFlowTests
     public async Task Invariant7_TwoProcessesOneFile_RunEachTriggerOnceInOrder_AndTakeOverAfterAKill()
     {
         using var database = new TempDatabase();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
         var runs = Path.Combine(database.Directory, "runs.log");
 
         // The posting engine runs no flows (no flow engine registered), so it never takes a trigger.

@@ -49,8 +49,9 @@ public sealed class BadInputTests : IAsyncLifetime
         { "post: over-limit text", (h, r, c, m) => h.Messages.PostTextAsync(Alice, c, new string('x', 101)), typeof(LimitExceededException) },
         { "post: empty message", (h, r, c, m) => h.Messages.PostTextAsync(Alice, c, ""), typeof(InvalidArgumentException) },
         { "post: too many attachments", (h, r, c, m) => h.Messages.PostAsync(Alice, c, new PostMessageRequest { Text = "x", Attachments = [File("a"), File("b"), File("c")] }), typeof(LimitExceededException) },
-        { "post: attachment without reference", (h, r, c, m) => h.Messages.PostAsync(Alice, c, new PostMessageRequest { Attachments = [new Attachment { Name = "a", MediaType = "text/plain", Reference = "" }] }), typeof(InvalidArgumentException) },
-        { "post: negative attachment size", (h, r, c, m) => h.Messages.PostAsync(Alice, c, new PostMessageRequest { Attachments = [new Attachment { Name = "a", MediaType = "text/plain", Reference = "r", Size = -1 }] }), typeof(InvalidArgumentException) },
+        { "post: attachment without asset id", (h, r, c, m) => h.Messages.PostAsync(Alice, c, new PostMessageRequest { Attachments = [new Attachment { Name = "a", MediaType = "text/plain" }] }), typeof(InvalidArgumentException) },
+        { "post: attachment with a javascript: reference", (h, r, c, m) => h.Messages.PostAsync(Alice, c, new PostMessageRequest { Attachments = [Attachment.ForAsset("javascript:alert(9)")] }), typeof(NotFoundException) },
+        { "post: attachment of an unknown asset", (h, r, c, m) => h.Messages.PostAsync(Alice, c, new PostMessageRequest { Attachments = [Attachment.ForAsset("ghost")] }), typeof(NotFoundException) },
         { "post: data is a number", (h, r, c, m) => h.Messages.PostAsync(Alice, c, new PostMessageRequest { Data = Json("42") }), typeof(InvalidArgumentException) },
         { "post: data is a string", (h, r, c, m) => h.Messages.PostAsync(Alice, c, new PostMessageRequest { Data = Json("\"text\"") }), typeof(InvalidArgumentException) },
         { "post: data over limit", (h, r, c, m) => h.Messages.PostAsync(Alice, c, new PostMessageRequest { Data = Json($"{{\"k\":\"{new string('x', 80)}\"}}") }), typeof(LimitExceededException) },
@@ -121,7 +122,7 @@ public sealed class BadInputTests : IAsyncLifetime
         new UnauthenticatedException("x").Code.Value.Should().Be("unauthenticated");
     }
 
-    private static Attachment File(string name) => new() { Name = name, MediaType = "text/plain", Reference = $"ref://{name}", Size = 1 };
+    private static Attachment File(string name) => Attachment.ForAsset(name);
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
 

@@ -78,11 +78,14 @@ public sealed class DurableFlowTests
         var recorder = worker.Services.GetServices<IConversationEventHandler>().OfType<RecordingHandler>().Single();
 
         var (_, conversation) = await RoomWithConversationAsync(api, Alice, ParticipantSpec.Agent("bot"));
+        Message last = null!;
         for (var i = 0; i < 5; i++)
         {
-            await api.Messages.PostTextAsync(Alice, conversation.Id, $"m{i}");
+            last = await api.Messages.PostTextAsync(Alice, conversation.Id, $"m{i}");
         }
 
+        // The worker hears of the posts only through the bus: wait for its flow to reach the last one, then to settle.
+        await worker.FlowEngine.WaitForTriggerAsync(t => t.Message?.Id == last.Id, Timeout());
         await worker.WhenFlowsIdleAsync(Timeout());
         var history = (await api.Messages.GetHistoryAsync(Alice, conversation.Id, HistoryQuery.Latest(50))).Messages;
         history.Where(m => m.SenderId == "bot" && m.ReplyToId != null).Should().HaveCount(5).And.OnlyContain(m => m.Text == "on it" && m.Status == MessageStatus.Complete);

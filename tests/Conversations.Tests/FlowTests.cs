@@ -186,7 +186,10 @@ public sealed class FlowTests
     [Fact]
     public async Task Invariant7_FlowTimeout_IsReportedAsTimeout()
     {
-        await using var host = await ConversationsTestHost.StartAsync(b => b.Services.Configure<ConversationsOptions>(o => (o.FlowTimeout, o.MaxFlowAttempts) = (TimeSpan.FromSeconds(30), 1)));
+        // The lease outlasts the timeout: one jump of the fake clock past both would otherwise let the poll claim the
+        // trigger again before the renewal lands, which is a lost lease, not a timeout.
+        await using var host = await ConversationsTestHost.StartAsync(b => b.Services.Configure<ConversationsOptions>(o =>
+            (o.FlowTimeout, o.MaxFlowAttempts, o.FlowLeaseDuration) = (TimeSpan.FromSeconds(30), 1, TimeSpan.FromMinutes(5))));
         var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         host.FlowEngine.OnTrigger(async (context, ct) =>
         {

@@ -2,6 +2,7 @@
 // The SDK does the socket work: commands, reconnect with backoff, resuming subscriptions, the offline post queue, and
 // streamed text; this file only renders.
 import { ConversationsClient, openConversation } from "./sdk/index.js";
+import { createAssetsUi } from "./assets.js";
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -91,6 +92,7 @@ function renderRooms() {
 async function openRoom(room) {
   if (state.roomSub && state.room && state.room.id !== room.id) { guard(state.roomSub.close()); state.roomSub = null; }
   state.room = room;
+  assetsUi.onRoomChanged();
   document.body.classList.add("in-room");
   $("empty").hidden = true;
   $("room").hidden = false;
@@ -188,6 +190,7 @@ function render(item) {
   const body = el.querySelector(".body");
   body.textContent = item.status === "deleted" ? "This message was deleted." : item.text;
   if (item.status === "streaming") body.append(span("caret", ""));
+  assetsUi.renderAttachments(el, item.status === "deleted" ? null : m, item.text);
   place(el, item.sequence);
 }
 
@@ -365,13 +368,23 @@ function scrollToEnd() { const b = $("messages"); b.scrollTop = b.scrollHeight; 
 function stickToEnd(force) { if (force || nearEnd()) scrollToEnd(); }
 
 // ---------- wiring ----------
+// Files: attach, previews and cards, the room's Files panel (assets.js).
+const assetsUi = createAssetsUi({ client, state, $, showError, guard });
 $("composer").addEventListener("submit", (e) => {
   e.preventDefault();
   const text = $("text").value.trim();
-  if (!text || !state.view) return;
+  const withFiles = assetsUi.hasPending();
+  if ((!text && !withFiles) || !state.view) return;
   $("text").value = "";
   // Shown at once; waits in the SDK's offline queue if the connection is down, and is stored exactly once.
-  state.view.send(text).catch(showError);
+  if (!withFiles) {
+    state.view.send(text).catch(showError);
+  } else {
+    guard((async () => {
+      const attachments = await assetsUi.takeAttachments();
+      if (text || attachments.length) await state.view.send({ text, attachments });
+    })());
+  }
   scrollToEnd();
 });
 $("text").addEventListener("keydown", (e) => {

@@ -13,6 +13,8 @@ internal sealed class ChatClientAgentTimeoutValidator : IValidateOptions<ChatCli
     public ValidateOptionsResult Validate(string? name, ChatClientAgentOptions options) =>
         options.Timeout is { } timeout && timeout <= TimeSpan.Zero
             ? ValidateOptionsResult.Fail($"Agent '{name}': {nameof(ChatClientAgentOptions.Timeout)} must be positive or null; it is {timeout}.")
+            : !Enum.IsDefined(options.AttachmentContent)
+                ? ValidateOptionsResult.Fail($"Agent '{name}': {nameof(ChatClientAgentOptions.AttachmentContent)} has an unknown value.")
             : !Enum.IsDefined(options.ReplyFormat)
                 ? ValidateOptionsResult.Fail($"Agent '{name}': {nameof(ChatClientAgentOptions.ReplyFormat)} has an unknown value.")
                 : ValidateOptionsResult.Success;

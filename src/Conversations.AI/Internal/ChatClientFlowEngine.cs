@@ -67,7 +67,69 @@ internal sealed class ChatClientFlowEngine(
 
         var participants = await context.GetParticipantsAsync(cancellationToken).ConfigureAwait(false);
         var names = participants.ToDictionary(p => p.AccountId, p => p.DisplayName ?? p.AccountId, StringComparer.Ordinal);
-        return ChatHistoryBuilder.Build(log, agentId, names, options);
+        return await ChatHistoryBuilder.BuildAsync(
+            log,
+            agentId,
+            names,
+            options,
+            options.AttachmentContent == AttachmentContentMode.Describe ? null : (m, a) => AttachmentContentAsync(context, m, a, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An attachment as model content, read as the agent through the message that carries it; <see langword="null"/>
+    /// (described in text only) when its type or size is not allowed or the agent may not read it.
+    /// </summary>
+    private async Task<AIContent?> AttachmentContentAsync(FlowContext context, Message message, Attachment attachment, CancellationToken cancellationToken)
+    {
+        if (attachment.AssetId.Length == 0 || !AllowedType(attachment.MediaType) || context.Services.GetService(typeof(IAssetService)) is not IAssetService assets)
+        {
+            return null;
+        }
+
+        var via = new MessageRef { ConversationId = message.ConversationId, MessageId = message.Id };
+        try
+        {
+            if (options.AttachmentContent == AttachmentContentMode.Uri)
+            {
+                var link = await assets.GetDownloadAsync(context.Agent, attachment.AssetId, via, cancellationToken).ConfigureAwait(false);
+                if (System.Uri.TryCreate(link.Url, UriKind.Absolute, out var uri) && (uri.Scheme == System.Uri.UriSchemeHttps || uri.Scheme == System.Uri.UriSchemeHttp))
+                {
+                    return new UriContent(uri, attachment.MediaType);
+                }
+            }
+
+            if (attachment.Size > options.MaxAttachmentBytes)
+            {
+                return null;
+            }
+
+            var stream = await assets.OpenReadAsync(context.Agent, attachment.AssetId, via, cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                using var buffer = new MemoryStream();
+                await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+                return new DataContent(buffer.ToArray(), attachment.MediaType) { Name = attachment.Name };
+            }
+        }
+        catch (ConversationsException e)
+        {
+            Log.AttachmentSkipped(logger, e, attachment.AssetId, agentId);
+            return null;
+        }
+    }
+
+    private bool AllowedType(string mediaType)
+    {
+        foreach (var pattern in options.AttachmentMediaTypes)
+        {
+            if (string.Equals(pattern, mediaType, StringComparison.OrdinalIgnoreCase)
+                || (pattern.EndsWith("/*", StringComparison.Ordinal) && mediaType.StartsWith(pattern[..^1], StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task StreamReplyAsync(FlowContext context, List<ChatMessage> history, CancellationToken cancellationToken)

@@ -9,12 +9,14 @@ internal static class ChatHistoryBuilder
 {
     private const int MaxDataCharacters = 2_000;
 
-    public static List<ChatMessage> Build(
+    public static async Task<List<ChatMessage>> BuildAsync(
         IReadOnlyList<Message> log,
         string agentId,
         IReadOnlyDictionary<string, string> names,
-        ChatClientAgentOptions options)
+        ChatClientAgentOptions options,
+        Func<Message, Attachment, Task<AIContent?>>? attachmentContent = null)
     {
+        var sources = new Dictionary<ChatMessage, Message>();
         var turns = new List<ChatMessage>();
         foreach (var message in log)
         {
@@ -32,12 +34,30 @@ internal static class ChatHistoryBuilder
                 continue;
             }
 
-            turns.Add(own
+            var turn = own
                 ? new ChatMessage(ChatRole.Assistant, text)
-                : new ChatMessage(ChatRole.User, options.IncludeNamesInText ? $"[{name}] {text}" : text) { AuthorName = SanitizeName(name) });
+                : new ChatMessage(ChatRole.User, options.IncludeNamesInText ? $"[{name}] {text}" : text) { AuthorName = SanitizeName(name) };
+            turns.Add(turn);
+            sources[turn] = message;
         }
 
         Trim(turns, options);
+
+        // Attachment content only for the turns that survived trimming: the bytes are read on demand.
+        if (attachmentContent is not null)
+        {
+            foreach (var turn in turns)
+            {
+                foreach (var attachment in sources[turn].Attachments)
+                {
+                    if (await attachmentContent(sources[turn], attachment).ConfigureAwait(false) is { } content)
+                    {
+                        turn.Contents.Add(content);
+                    }
+                }
+            }
+        }
+
         if (!string.IsNullOrWhiteSpace(options.Instructions))
         {
             turns.Insert(0, new ChatMessage(ChatRole.System, options.Instructions));
@@ -52,7 +72,7 @@ internal static class ChatHistoryBuilder
         var text = new StringBuilder(message.Text);
         foreach (var attachment in message.Attachments)
         {
-            AppendLine(text, string.Create(CultureInfo.InvariantCulture, $"[attachment: {attachment.Name}, {attachment.MediaType}, {attachment.Size} bytes, {attachment.Reference}]"));
+            AppendLine(text, string.Create(CultureInfo.InvariantCulture, $"[attachment: {attachment.Name}, {attachment.MediaType}, {attachment.Size} bytes]"));
         }
 
         if (message.Data is { } data)

@@ -111,6 +111,9 @@ internal sealed partial class ConversationsConnection
             case CommandTypes.StreamFail:
                 return FrameWriter.Ack(id, await CloseStreamAsync(f, complete: false, ct).ConfigureAwait(false), Json.Message);
 
+            case { } type when type.StartsWith(AssetCommandTypes.Prefix, StringComparison.Ordinal):
+                return await ExecuteAssetCommandAsync(f, ct).ConfigureAwait(false);
+
             default:
                 await InvalidAsync(id, ConversationsErrorCode.InvalidArgument.Value, $"Unknown command \"{f.Type}\".").ConfigureAwait(false);
                 return null;

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace Conversations.Internal;
 
 /// <summary>The HTTP API: the same reads and writes as the WebSocket commands, JSON in and out, problem details on error.</summary>
-internal sealed class HttpEndpoints(
+internal sealed partial class HttpEndpoints(
     ConversationsEndpointOptions options,
     AccountResolver accounts,
     EndpointAuthorization authorization,
@@ -54,6 +54,7 @@ internal sealed class HttpEndpoints(
             return await s.Conversations.MarkReadAsync(a, Route(c, "conversationId"), body.Sequence ?? throw new InvalidArgumentException("The body needs \"sequence\"."), ct).ConfigureAwait(false);
         }, Json.ReadMarker));
         group.MapGet("/conversations/{conversationId}/read-markers", Handle(CommandTypes.ReadMarkers, (c, a, ct) => s.Conversations.GetReadMarkersAsync(a, Route(c, "conversationId"), ct), Json.IReadOnlyListReadMarker));
+        MapAssets(group);
     }
 
     public static Task WriteProblemAsync(HttpContext context, string code, string detail, TimeSpan? retryAfter = null)

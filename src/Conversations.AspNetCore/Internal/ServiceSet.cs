@@ -13,7 +13,17 @@ internal sealed class ServiceSet(IRoomService rooms, IParticipantService partici
 
     public TimeProvider TimeProvider { get; } = timeProvider;
 
+    /// <summary>Gets the asset service, or <see langword="null"/> when no asset store is configured.</summary>
+    public IAssetService? Assets { get; init; }
+
+    /// <summary>Gets the asset folder service, or <see langword="null"/> when no asset store is configured.</summary>
+    public IAssetFolderService? AssetFolders { get; init; }
+
     /// <summary>Returns the same services with posts, stream appends and direct-room requests also limited by <paramref name="acquire"/>.</summary>
     public ServiceSet LimitedBy(Action<Account, RateLimitOperation> acquire) =>
-        new(new RateLimitedRoomService(Rooms, acquire), Participants, Conversations, new RateLimitedMessageService(Messages, acquire), TimeProvider);
+        new(new RateLimitedRoomService(Rooms, acquire), Participants, Conversations, new RateLimitedMessageService(Messages, acquire), TimeProvider)
+        {
+            Assets = Assets,
+            AssetFolders = AssetFolders,
+        };
 }

@@ -107,6 +107,36 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX triggers_pending ON triggers(created_at, conversation_id, agent_id, sequence) WHERE status = 0;
         """,
+        // Assets: file metadata (bytes live in the blob store) and the folders of each space.
+        // Attachments stored before this version keep their name, type and size and have no asset id.
+        """
+        CREATE TABLE assets (
+            id TEXT NOT NULL PRIMARY KEY,
+            scope TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            name TEXT NOT NULL,
+            media_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT,
+            uploaded_by TEXT NOT NULL,
+            uploader_kind INTEGER NOT NULL,
+            status INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER,
+            completed_at INTEGER
+        );
+        CREATE INDEX assets_by_folder ON assets(scope, folder, name, id);
+        CREATE INDEX assets_to_sweep ON assets(status, expires_at) WHERE status <> 1;
+        CREATE TABLE asset_folders (
+            scope TEXT NOT NULL,
+            path TEXT NOT NULL,
+            parent TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (scope, path)
+        ) WITHOUT ROWID;
+        CREATE INDEX asset_folders_by_parent ON asset_folders(scope, parent, path);
+        """,
     ];
 
     /// <summary>Gets the SQL of one migration (index i upgrades version i to i + 1). For upgrade tests.</summary>

@@ -86,20 +86,12 @@ internal sealed class EngineCore(
         for (var i = 0; i < attachments.Count; i++)
         {
             var a = attachments[i] ?? throw new InvalidArgumentException($"Attachment {i} is null.");
-            if (string.IsNullOrWhiteSpace(a.Name) || string.IsNullOrWhiteSpace(a.MediaType) || string.IsNullOrWhiteSpace(a.Reference))
+            if (string.IsNullOrWhiteSpace(a.AssetId))
             {
-                throw new InvalidArgumentException($"Attachment {i} needs a name, a media type and a reference.");
+                throw new InvalidArgumentException($"Attachment {i} needs an asset id: upload the file as an asset and attach its id.");
             }
 
-            if (a.Size < 0)
-            {
-                throw new InvalidArgumentException($"Attachment {i} has a negative size.");
-            }
-
-            if (a.Name.Length > Options.MaxNameLength || a.MediaType.Length > Options.MaxNameLength || a.Reference.Length > Options.MaxTextLength)
-            {
-                throw new LimitExceededException($"Attachment {i} has a name, media type or reference over the limits.");
-            }
+            ValidateId(a.AssetId, $"attachments[{i}].assetId");
         }
     }
 

@@ -39,8 +39,9 @@ internal sealed partial class MessageService(
         }
 
         var conversation = await PrepareNewMessageAsync(caller, conversationId, request.Format, request.Data, request.ClientMessageId, request.ReplyToId, cancellationToken).ConfigureAwait(false);
+        var attachments = await ResolveAttachmentsAsync(caller, conversation.RoomId, request.Attachments, current: null, cancellationToken).ConfigureAwait(false);
 
-        var draft = NewMessage(caller, conversation, text, request.Format, request.Attachments ?? [], request.Data, request.ReplyToId, request.ClientMessageId, MessageStatus.Complete, chainDepth);
+        var draft = NewMessage(caller, conversation, text, request.Format, attachments, request.Data, request.ReplyToId, request.ClientMessageId, MessageStatus.Complete, chainDepth);
         var result = await AppendAsync(caller, draft, streamLease: null, cancellationToken).ConfigureAwait(false);
         return result.Message;
     }
@@ -64,7 +65,8 @@ internal sealed partial class MessageService(
         {
             var current = await GetEditableAsync(caller, conversationId, messageId, cancellationToken).ConfigureAwait(false);
             var text = request.Text ?? current.Text;
-            var attachments = request.Attachments ?? current.Attachments;
+            var attachments = request.Attachments is null ? current.Attachments
+                : await ResolveAttachmentsAsync(caller, current.RoomId, request.Attachments, current.Attachments, cancellationToken).ConfigureAwait(false);
             var data = request.Data?.Clone() ?? current.Data;
             if (text.Length == 0 && attachments.Count == 0 && data is null)
             {

@@ -34,7 +34,10 @@ internal sealed class StreamFollower(StreamRegistry streams, string roomId, stri
         }
     }
 
-    /// <summary>A live delta: passed on if it is the next one expected; skipped if already covered; a gap is bridged by a snapshot.</summary>
+    /// <summary>
+    /// A live delta: passed on if it is the next one expected; skipped if already covered; a gap is bridged by a snapshot,
+    /// or — when no exact text is known — the delta is held back, so a subscriber never assembles text with a hole in it.
+    /// </summary>
     public IEnumerable<ConversationEvent> OnDelta(MessageDeltaEvent delta, long lastSequence)
     {
         if (!_next.TryGetValue(delta.MessageId, out var next))
@@ -51,11 +54,15 @@ internal sealed class StreamFollower(StreamRegistry streams, string roomId, stri
                 yield return snapshot;
                 next = snapshot.DeltaCount;
             }
+            else if (delta.Index == 0)
+            {
+                // The stream starts here: nothing came before this delta.
+                next = 0;
+            }
             else
             {
-                // No exact text is known here (another engine's stream whose start this one missed): pass deltas on.
-                _next[delta.MessageId] = delta.Index + 1;
-                yield return delta;
+                // No exact text is known here (the stream just ended, or another engine's stream whose start this one
+                // missed): passing deltas on would show a gap, so the subscriber keeps the stored text until the end.
                 yield break;
             }
         }

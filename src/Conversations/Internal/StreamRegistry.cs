@@ -15,7 +15,13 @@ namespace Conversations.Internal;
 /// </remarks>
 internal sealed class StreamRegistry
 {
+    private const int EndedMemory = 1_024;
+
     private readonly ConcurrentDictionary<string, LiveStream> _streams = new(StringComparer.Ordinal);
+
+    // Streams that ended here recently: the bus may still hand the engine their deltas, which must not revive them as mirrors.
+    private readonly ConcurrentDictionary<string, byte> _ended = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _endedOrder = new();
 
     /// <summary>Gets how many streams are tracked.</summary>
     public int Count => _streams.Count;
@@ -32,7 +38,18 @@ internal sealed class StreamRegistry
     public bool IsLocal(string messageId) => _streams.TryGetValue(messageId, out var stream) && stream.IsLocal;
 
     /// <summary>Stops tracking a stream (it ended).</summary>
-    public void Remove(string messageId) => _streams.TryRemove(messageId, out _);
+    public void Remove(string messageId)
+    {
+        _streams.TryRemove(messageId, out _);
+        if (_ended.TryAdd(messageId, 0))
+        {
+            _endedOrder.Enqueue(messageId);
+            while (_endedOrder.Count > EndedMemory && _endedOrder.TryDequeue(out var oldest))
+            {
+                _ended.TryRemove(oldest, out _);
+            }
+        }
+    }
 
     /// <summary>Returns the stream's snapshot, or <see langword="null"/> when it is not tracked (or its mirror broke).</summary>
     public (string Text, int DeltaCount, string ActorId)? TrySnapshot(string messageId)
@@ -75,7 +92,7 @@ internal sealed class StreamRegistry
             return;
         }
 
-        if (delta.Index == 0 && delta.ConversationId is { } conversationId)
+        if (delta.Index == 0 && delta.ConversationId is { } conversationId && !_ended.ContainsKey(delta.MessageId))
         {
             var mirror = new LiveStream(conversationId, delta.MessageId, delta.MessageSequence, delta.ActorId, isLocal: false);
             mirror.TryMirror(0, delta.Delta);

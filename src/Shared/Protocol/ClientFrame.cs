@@ -6,7 +6,7 @@ namespace Conversations.Protocol;
 /// A command from a client. One flat shape for every command: <see cref="Type"/> names the command,
 /// <see cref="Id"/> is echoed in the answer, and each command reads the arguments it documents.
 /// </summary>
-internal sealed class ClientFrame
+internal sealed partial class ClientFrame
 {
     public string? Type { get; set; }
 

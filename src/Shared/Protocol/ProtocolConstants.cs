@@ -57,3 +57,19 @@ internal static class CommandTypes
     public const string StreamComplete = "stream.complete";
     public const string StreamFail = "stream.fail";
 }
+
+/// <summary>The <c>type</c> values of the asset commands.</summary>
+internal static class AssetCommandTypes
+{
+    public const string Prefix = "assets.";
+    public const string UploadBegin = "assets.upload.begin";
+    public const string UploadComplete = "assets.upload.complete";
+    public const string Get = "assets.get";
+    public const string Link = "assets.link";
+    public const string Move = "assets.move";
+    public const string Delete = "assets.delete";
+    public const string List = "assets.list";
+    public const string FoldersCreate = "assets.folders.create";
+    public const string FoldersMove = "assets.folders.move";
+    public const string FoldersDelete = "assets.folders.delete";
+}

@@ -8,7 +8,7 @@ namespace Conversations.Protocol;
 /// <c>[JsonIgnore]</c> <c>Type</c> property without repeating the attribute, so the generated metadata would write a second
 /// <c>type</c> beside the polymorphic discriminator; the modifier drops it (the discriminator carries the same name).
 /// </summary>
-internal sealed class ProtocolJson
+internal sealed partial class ProtocolJson
 {
     private ProtocolJson()
     {

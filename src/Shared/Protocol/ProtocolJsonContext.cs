@@ -25,6 +25,7 @@ internal sealed class SnakeCaseEnumConverter<TEnum> : JsonStringEnumConverter<TE
         typeof(SnakeCaseEnumConverter<ParticipantRole>),
         typeof(SnakeCaseEnumConverter<MessageFormat>),
         typeof(SnakeCaseEnumConverter<MessageStatus>),
+        typeof(SnakeCaseEnumConverter<AssetStatus>),
     ])]
 [JsonSerializable(typeof(ClientFrame))]
 [JsonSerializable(typeof(ServerFrame))]
@@ -42,6 +43,12 @@ internal sealed class SnakeCaseEnumConverter<TEnum> : JsonStringEnumConverter<TE
 [JsonSerializable(typeof(IReadOnlyList<ReadMarker>))]
 [JsonSerializable(typeof(ParticipantSpecDto))]
 [JsonSerializable(typeof(ParticipantUpdate))]
+[JsonSerializable(typeof(Asset))]
+[JsonSerializable(typeof(AssetFolder))]
+[JsonSerializable(typeof(AssetListing))]
+[JsonSerializable(typeof(AssetDownload))]
+[JsonSerializable(typeof(UploadTicket))]
+[JsonSerializable(typeof(AssetDeleteResult))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext
 {
 }

@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Conversations.RoomLoad;
+
+/// <summary>
+/// Runs each scenario against both servers, one after the other, each server alone in its own process, and prints one
+/// table with the ratios. Posts carry their send time, so the runner measures ack and post→last-receiver latency itself.
+/// </summary>
+internal static class Runner
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var scale = args.SkipWhile(a => a != "--scale").Skip(1).Select(a => double.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1.0);
+        var only = args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault();
+        int N(int n) => Math.Max(1, (int)(n * scale));
+        Scenario[] scenarios =
+        [
+            new("50 clients, 1 room, 100 posts each (wait for each ack)", Rooms: 1, Members: N(50), Posters: N(50), PostsEach: N(100), InFlight: 1),
+            new("10 clients, 1 room, 300 posts each", Rooms: 1, Members: 10, Posters: 10, PostsEach: N(300), InFlight: 1),
+            new("200 clients in 100 two-person rooms, 50 posts each", Rooms: N(100), Members: 2, Posters: 2, PostsEach: N(50), InFlight: 1),
+            new("1 poster, 32 in flight, 200 receivers", Rooms: 1, Members: N(200) + 1, Posters: 1, PostsEach: N(2000), InFlight: 32),
+        ];
+
+        var results = new List<Result>();
+        foreach (var scenario in scenarios.Where(s => only is null || s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
+        {
+            foreach (var kind in new[] { "conversations", "signalr" })
+            {
+                Console.Error.WriteLine($"{scenario.Name}: {kind} …");
+                results.Add(await RunScenarioAsync(scenario, kind));
+            }
+        }
+
+        Idle? idle = null;
+        if (only is null || "idle".Contains(only, StringComparison.OrdinalIgnoreCase))
+        {
+            var connections = N(2000);
+            Console.Error.WriteLine($"{connections} idle connections …");
+            idle = new Idle(connections, await IdleAsync("conversations", connections), await IdleAsync("signalr", connections));
+        }
+
+        Console.Out.Write(Report(results, idle));
+        return results.Any(r => r.Kind == "conversations" && r.OrderViolations > 0) ? 1 : 0;
+    }
+
+    private static async Task<Result> RunScenarioAsync(Scenario scenario, string kind)
+    {
+        await using var server = await ServerProcess.StartAsync(kind);
+        IChat chat = kind == "conversations" ? new ConversationsChat(server.BaseUri) : new HandBuiltChat(server.BaseUri);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        var rooms = new List<IReadOnlyList<Member>>();
+        for (var r = 0; r < scenario.Rooms; r++)
+        {
+            rooms.Add(await chat.OpenRoomAsync($"room-{r}", [.. Enumerable.Range(0, scenario.Members).Select(m => $"u{r}-{m}")], timeout.Token));
+        }
+
+        try
+        {
+            var acks = new List<double>[rooms.Count * scenario.Posters];
+            var cpu = server.CpuTime();
+            var clock = Stopwatch.StartNew();
+            var posting = rooms.SelectMany((members, r) => members.Take(scenario.Posters).Select((member, p) =>
+            {
+                var latencies = acks[(r * scenario.Posters) + p] = [];
+                return Task.Run(() => PostAllAsync(member, scenario, latencies, timeout.Token));
+            })).ToArray();
+            await Task.WhenAll(posting);
+            var perRoom = scenario.Posters * scenario.PostsEach;
+            await Task.WhenAll(rooms.SelectMany(m => m).Select(m => m.WhenReceivedAsync(perRoom, timeout.Token)));
+            var elapsed = clock.Elapsed;
+            var used = server.CpuTime() - cpu;
+
+            // Deliveries: latency to the last receiver of each post, and one order for every receiver of a room.
+            var toLast = new Dictionary<string, double>(StringComparer.Ordinal);
+            var violations = 0;
+            foreach (var members in rooms)
+            {
+                var orders = members.Select(m => m.TakeReceived()).ToArray();
+                var reference = orders[0].Select(x => x.Text).ToArray();
+                foreach (var order in orders)
+                {
+                    var texts = order.Select(x => x.Text).ToArray();
+                    if (texts.Length != perRoom || texts.Distinct().Count() != perRoom || !texts.SequenceEqual(reference))
+                    {
+                        violations++;
+                    }
+
+                    foreach (var (text, at) in order)
+                    {
+                        var sent = long.Parse(text.Split('|')[2], CultureInfo.InvariantCulture);
+                        var latency = Stopwatch.GetElapsedTime(sent, at).TotalMilliseconds;
+                        toLast[text] = Math.Max(toLast.GetValueOrDefault(text), latency);
+                    }
+                }
+            }
+
+            var posts = rooms.Count * perRoom;
+            var deliveries = (long)posts * scenario.Members;
+            var ackAll = acks.SelectMany(a => a).Order().ToArray();
+            var lastAll = toLast.Values.Order().ToArray();
+            return new Result(scenario.Name, kind, posts / elapsed.TotalSeconds, P(ackAll, 50), P(ackAll, 99), P(lastAll, 50), P(lastAll, 99),
+                used.TotalMicroseconds / posts, used.TotalMicroseconds / deliveries, violations);
+        }
+        finally
+        {
+            foreach (var member in rooms.SelectMany(m => m))
+            {
+                await member.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task PostAllAsync(Member member, Scenario scenario, List<double> acks, CancellationToken cancellationToken)
+    {
+        using var window = new SemaphoreSlim(scenario.InFlight);
+        var inFlight = new List<Task>();
+        for (var i = 0; i < scenario.PostsEach; i++)
+        {
+            await window.WaitAsync(cancellationToken);
+            var sent = Stopwatch.GetTimestamp();
+            var post = member.PostAsync($"{member.User}|{i}|{sent}", cancellationToken).ContinueWith(
+                t =>
+                {
+                    window.Release();
+                    t.GetAwaiter().GetResult();
+                    lock (acks)
+                    {
+                        acks.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            inFlight.Add(post);
+        }
+
+        await Task.WhenAll(inFlight);
+    }
+
+    private static async Task<double> IdleAsync(string kind, int connections)
+    {
+        await using var server = await ServerProcess.StartAsync(kind);
+        IChat chat = kind == "conversations" ? new ConversationsChat(server.BaseUri) : new HandBuiltChat(server.BaseUri);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        const int PerRoom = 100;
+        var rooms = (connections + PerRoom - 1) / PerRoom;
+        string[] Users(int r) => [.. Enumerable.Range(0, Math.Min(PerRoom, connections - (r * PerRoom))).Select(m => $"i{r}-{m}")];
+        var members = new List<Member>();
+        try
+        {
+            // The rooms exist before the measured connections arrive; then each connection follows its room's conversation.
+            for (var r = 0; r < rooms; r++)
+            {
+                await chat.PrepareRoomAsync($"idle-{r}", Users(r), timeout.Token);
+            }
+
+            var before = await server.ResidentKiBAsync();
+            for (var r = 0; r < rooms; r++)
+            {
+                members.AddRange(await Task.WhenAll(Users(r).Select(u => chat.ConnectIdleAsync(u, $"idle-{r}", timeout.Token))));
+            }
+
+            var after = await server.ResidentKiBAsync();
+            return (after - before) / (double)members.Count;
+        }
+        finally
+        {
+            foreach (var member in members)
+            {
+                await member.DisposeAsync();
+            }
+        }
+    }
+
+    private static double P(double[] sorted, int percentile) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1)];
+
+    private static string Report(List<Result> results, Idle? idle)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Room load over real sockets on 127.0.0.1, server alone in its own process, {Environment.ProcessorCount} cores");
+        text.AppendLine();
+        text.AppendLine("| scenario | server | posts/s | ack p50 | ack p99 | post→last receiver p50 | p99 | CPU µs/post | CPU µs/delivery | order |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var r in results)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Scenario} | {(r.Kind == "conversations" ? "Conversations" : "hand-built SignalR + SQLite")} | {r.PostsPerSecond:N0} | {r.AckP50:N1} ms | {r.AckP99:N1} ms | {r.DeliveryP50:N1} ms | {r.DeliveryP99:N1} ms | {r.CpuPerPost:N1} | {r.CpuPerDelivery:N2} | {(r.OrderViolations == 0 ? "one order, each once" : $"{r.OrderViolations} receivers differ")} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("| scenario | posts/s, Conversations ÷ hand-built | ack p99, ours vs theirs | CPU per delivery, ours vs theirs |");
+        text.AppendLine("|---|---:|---:|---:|");
+        foreach (var pair in results.GroupBy(r => r.Scenario))
+        {
+            var ours = pair.Single(r => r.Kind == "conversations");
+            var theirs = pair.Single(r => r.Kind == "signalr");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {pair.Key} | {ours.PostsPerSecond / theirs.PostsPerSecond:N2}× | {ours.AckP99:N1} vs {theirs.AckP99:N1} ms | {ours.CpuPerDelivery:N2} vs {theirs.CpuPerDelivery:N2} µs |");
+        }
+
+        if (idle is { } i)
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {i.Connections} idle connections, each following a conversation | KiB per connection |");
+            text.AppendLine("|---|---:|");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| Conversations | {i.Ours:N1} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| hand-built SignalR + SQLite | {i.Theirs:N1} |");
+        }
+
+        return text.ToString();
+    }
+
+    private sealed record Scenario(string Name, int Rooms, int Members, int Posters, int PostsEach, int InFlight);
+
+    private sealed record Result(string Scenario, string Kind, double PostsPerSecond, double AckP50, double AckP99, double DeliveryP50, double DeliveryP99, double CpuPerPost, double CpuPerDelivery, int OrderViolations);
+
+    private sealed record Idle(int Connections, double Ours, double Theirs);
+}

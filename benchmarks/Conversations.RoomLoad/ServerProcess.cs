@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Conversations.RoomLoad;
+
+/// <summary>A server under test in its own process, with its CPU time and resident memory read from the OS.</summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _folder;
+
+    private ServerProcess(Process process, string folder, Uri baseUri)
+    {
+        _process = process;
+        _folder = folder;
+        BaseUri = baseUri;
+    }
+
+    public Uri BaseUri { get; }
+
+    public static async Task<ServerProcess> StartAsync(string kind)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "conversations-roomload", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var port = FreePort();
+        var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
+        info.ArgumentList.Add("server");
+        info.ArgumentList.Add(kind);
+        info.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        info.ArgumentList.Add(folder);
+        var process = Process.Start(info) ?? throw new InvalidOperationException("The server did not start.");
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            if (line == "READY")
+            {
+                return new ServerProcess(process, folder, new Uri($"http://127.0.0.1:{port}"));
+            }
+        }
+
+        throw new InvalidOperationException($"The {kind} server exited before it was ready.");
+    }
+
+    /// <summary>User plus system CPU time the server has used (from /proc; 10 ms resolution).</summary>
+    public TimeSpan CpuTime()
+    {
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / 100.0);
+    }
+
+    /// <summary>Resident memory, in KiB, after asking the server to collect its garbage.</summary>
+    public async Task<long> ResidentKiBAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseUri };
+        (await http.PostAsync("/bench/gc", null)).EnsureSuccessStatusCode();
+        foreach (var line in await File.ReadAllLinesAsync($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException("No VmRSS line.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
