@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Conversations.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Conversations.AspNetCore.Tests;
 
@@ -102,6 +104,61 @@ public sealed class RateLimitTests
         using var bob = await server.Http.SendAsync(server.Request(HttpMethod.Post, path, "bob", new { text = "bob" }));
         bob.StatusCode.Should().Be(HttpStatusCode.Created);
         (await server.Conversations.GetAsync(Account.System, conversation.Id)).LastSequence.Should().Be(3);
+    }
+
+    [Fact]
+    public async Task Uploads_PerConnectionOverTheWire_AndPerAccountOverHttp_AreRefusedWithRetryAfter_AndReserveNothing()
+    {
+        await using var server = await TestServer.StartAsync(engine: b => b
+            .UseTemporaryFileSystemAssets()
+            .AddRateLimiting(o =>
+            {
+                o.PerConnection.Uploads = new RateLimitRule(2, TimeSpan.FromMinutes(1));
+                o.PerAccount.Uploads = new RateLimitRule(4, TimeSpan.FromMinutes(1));
+            }));
+        using var first = await server.ConnectRawAsync("alice");
+        using var second = await server.ConnectRawAsync("alice");
+        await first.WelcomeAsync();
+        await second.WelcomeAsync();
+
+        string Begin(string id) => $$"""{"type":"assets.upload.begin","id":"{{id}}","name":"{{id}}.txt","mediaType":"text/plain","size":1}""";
+        (await first.CommandAsync(Begin("u1"), "u1")).Type().Should().Be("ack");
+        (await first.CommandAsync(Begin("u2"), "u2")).Type().Should().Be("ack");
+        var error = await first.CommandAsync(Begin("u3"), "u3");
+        error.Code().Should().Be("limit_exceeded");
+        error.GetProperty("message").GetString().Should().Contain("per connection");
+        error.GetProperty("retryAfterMs").GetInt64().Should().BeInRange(1, 60_000);
+        (await second.CommandAsync(Begin("u4"), "u4")).Type().Should().Be("ack", "the other connection has its own budget");
+
+        // Over HTTP: the fourth upload is the last of the account's budget, the fifth is refused for the account.
+        Task<HttpResponseMessage> BeginOverHttp(string user, string name) =>
+            server.Http.SendAsync(server.Request(HttpMethod.Post, "/assets/uploads", user, new { name, mediaType = "text/plain", size = 1 }));
+        using (var fourth = await BeginOverHttp("alice", "u5.txt"))
+        {
+            fourth.StatusCode.Should().Be(HttpStatusCode.Created);
+        }
+
+        using var refused = await BeginOverHttp("alice", "u6.txt");
+        refused.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        refused.Headers.RetryAfter!.Delta.Should().BeGreaterThan(TimeSpan.Zero);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("code").GetString().Should().Be("limit_exceeded");
+        problem.GetProperty("detail").GetString().Should().Contain("per account");
+
+        // Bob's requests share the HTTP client's connection with Alice's, not her budgets.
+        using (var bob = await BeginOverHttp("bob", "b1.txt"))
+        {
+            bob.StatusCode.Should().Be(HttpStatusCode.Created, "another account keeps its own budget");
+        }
+
+        using (var bobAgain = await BeginOverHttp("bob", "b2.txt"))
+        {
+            bobAgain.StatusCode.Should().Be(HttpStatusCode.Created);
+        }
+
+        // Reserved only when accepted: four pending uploads of Alice's, none of the refused u3 and u6.
+        var pending = await server.Services.GetRequiredService<Storage.ConversationStore>().GetAssetsToSweepAsync(DateTimeOffset.MaxValue, 100, default);
+        pending.Where(a => a.UploadedBy == "alice").Select(a => a.Name).Should().BeEquivalentTo(["u1.txt", "u2.txt", "u4.txt", "u5.txt"]);
     }
 
     [Fact]

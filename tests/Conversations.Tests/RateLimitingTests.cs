@@ -94,6 +94,32 @@ public sealed class RateLimitingTests
     }
 
     [Fact]
+    public async Task Uploads_AreLimitedPerAccount_ARefusedUploadReservesNothing_AndAnotherAccountStillUploads()
+    {
+        // Rate limiting first, the asset store after: the order of the calls does not matter.
+        await using var host = await ConversationsTestHost.StartAsync(b => b
+            .AddRateLimiting(o => o.PerAccount.Uploads = new RateLimitRule(2, TimeSpan.FromMinutes(1)))
+            .UseTemporaryFileSystemAssets());
+        var assets = host.Services.GetRequiredService<IAssetService>();
+        var folders = host.Services.GetRequiredService<IAssetFolderService>();
+        static BeginUploadRequest File(string name) => new() { Name = name, MediaType = "text/plain", Size = 2 };
+
+        await assets.UploadAsync(Alice, File("one.txt"), new MemoryStream("1\n"u8.ToArray()));
+        await assets.BeginUploadAsync(Alice, File("two.txt"));
+        var refused = (await FluentActions.Awaiting(() => assets.UploadAsync(Alice, File("three.txt"), new MemoryStream("3\n"u8.ToArray())))
+            .Should().ThrowAsync<LimitExceededException>()).Which;
+        refused.RetryAfter.Should().BeGreaterThan(TimeSpan.Zero).And.BeLessThanOrEqualTo(TimeSpan.FromMinutes(1));
+        refused.Message.Should().Contain("uploads");
+        await FluentActions.Awaiting(() => assets.BeginUploadAsync(Alice, File("four.txt"))).Should().ThrowAsync<LimitExceededException>();
+
+        (await folders.ListAsync(Alice, AssetScope.Account(Alice.Id))).Assets.Select(a => a.Name).Should().Equal(["one.txt"], "the refused uploads stored nothing");
+        (await assets.UploadAsync(Bob, File("bob.txt"), new MemoryStream("b\n"u8.ToArray()))).Name.Should().Be("bob.txt");
+
+        host.Time.Advance(refused.RetryAfter!.Value);
+        (await assets.UploadAsync(Alice, File("later.txt"), new MemoryStream("l\n"u8.ToArray()))).Name.Should().Be("later.txt");
+    }
+
+    [Fact]
     public async Task SystemAndAgents_AreNotLimited_UnlessAgentsAreAskedFor()
     {
         await using var host = await StartAsync(o => o.PerAccount.Posts = new RateLimitRule(1, TimeSpan.FromMinutes(1)));

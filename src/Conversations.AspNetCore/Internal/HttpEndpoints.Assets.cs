@@ -17,7 +17,7 @@ internal sealed partial class HttpEndpoints
             return;
         }
 
-        group.MapPost("/assets/uploads", Handle(AssetCommandTypes.UploadBegin, async (c, a, ct) => await assets.BeginUploadAsync(a, ToBeginUpload(await BodyAsync(c, Json.ClientFrame).ConfigureAwait(false)), ct).ConfigureAwait(false), Json.UploadTicket, StatusCodes.Status201Created));
+        group.MapPost("/assets/uploads", Handle(AssetCommandTypes.UploadBegin, async (c, a, ct) => await assets.BeginUploadAsync(a, ToBeginUpload(await BodyAsync(c, Json.ClientFrame).ConfigureAwait(false)), ct).ConfigureAwait(false), Json.UploadTicket, StatusCodes.Status201Created, RateLimitOperation.Uploads));
         group.MapPost("/assets/{assetId}/complete", Handle(AssetCommandTypes.UploadComplete, async (c, a, ct) => await assets.CompleteUploadAsync(a, Route(c, "assetId"), (await OptionalBodyAsync(c, Json.ClientFrame).ConfigureAwait(false))?.Sha256, ct).ConfigureAwait(false), Json.Asset));
         group.MapGet("/assets/{assetId}", context => RunAsync(context, AssetCommandTypes.Link, null, async (c, a, ct) =>
         {

@@ -136,8 +136,9 @@ internal sealed partial class HttpEndpoints(
         {
             if (rateLimited is { } operation)
             {
-                // The connection's own budget; the account's is taken by the services.
-                limiter?.AcquireForConnection(account, context.Connection.Id, operation);
+                // The connection's own budget (the account's is taken by the services). Keyed by the account too: a reverse
+                // proxy carries many users' requests over one connection, and one of them must not spend the others' budget.
+                limiter?.AcquireForConnection(account, context.Connection.Id + "/" + account.Id, operation);
             }
 
             await action(context, account, context.RequestAborted).ConfigureAwait(false);

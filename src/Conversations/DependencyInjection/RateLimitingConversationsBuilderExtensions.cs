@@ -7,15 +7,15 @@ namespace Conversations;
 /// <summary>Adds rate limits to an <see cref="IConversationsBuilder"/>.</summary>
 public static class RateLimitingConversationsBuilderExtensions
 {
-    /// <summary>Limits posts, stream appends and direct-room requests per account and per connection, with the default rates.</summary>
+    /// <summary>Limits posts, stream appends, direct-room requests and uploads per account and per connection, with the default rates.</summary>
     /// <param name="builder">The builder.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
     public static IConversationsBuilder AddRateLimiting(this IConversationsBuilder builder) => builder.AddRateLimiting(static _ => { });
 
     /// <summary>
-    /// Limits posts, stream appends and direct-room requests per account (in <see cref="IMessageService"/> and
-    /// <see cref="IRoomService"/>, so every caller and transport is covered) and per connection (in the ASP.NET Core
+    /// Limits posts, stream appends, direct-room requests and uploads per account (in <see cref="IMessageService"/>,
+    /// <see cref="IRoomService"/> and <see cref="IAssetService"/>, so every caller and transport is covered) and per connection (in the ASP.NET Core
     /// endpoints), and registers <see cref="IConversationsRateLimiter"/>. Refused calls change nothing and fail with
     /// <see cref="LimitExceededException"/> carrying a retry-after. Safe to call more than once; each call's
     /// <paramref name="configure"/> applies.

@@ -1,7 +1,7 @@
 namespace Conversations;
 
 /// <summary>
-/// Rate limits on what a caller can do to others: posting, streaming, opening direct rooms (and uploading). Each account
+/// Rate limits on what a caller can do to others: posting, streaming, opening direct rooms and uploading. Each account
 /// has its own budget (<see cref="PerAccount"/>) and, over a transport, each connection too (<see cref="PerConnection"/>),
 /// so one caller flooding a room does not hold up anyone else. Registered with
 /// <c>AddRateLimiting()</c>; validated when the host starts.
@@ -28,7 +28,8 @@ public sealed class ConversationsRateLimitOptions
     };
 
     /// <summary>
-    /// Gets the rates each transport connection gets (a WebSocket, or an HTTP connection), checked before the account's.
+    /// Gets the rates each transport connection gets (a WebSocket; over HTTP, each account on a connection, since a reverse
+    /// proxy carries many users' requests over one), checked before the account's.
     /// </summary>
     /// <value>
     /// The defaults are 10 posts per second, 100 stream appends per second, 10 direct-room requests per 10 seconds and

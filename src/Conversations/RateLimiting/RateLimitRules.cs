@@ -16,8 +16,9 @@ public sealed class RateLimitRules
     public RateLimitRule? DirectRooms { get; set; }
 
     /// <summary>
-    /// Gets or sets the rate of asset uploads. Reserved for the asset store: it applies once uploads are served and is
-    /// validated now so that configuration written today keeps working.
+    /// Gets or sets the rate of asset uploads: each reserved upload (<see cref="IAssetService.BeginUploadAsync"/>, the
+    /// <c>assets.upload.begin</c> command, <c>POST /assets/uploads</c>) and each one-shot <see cref="IAssetService.UploadAsync"/>.
+    /// Completing an upload is not counted again.
     /// </summary>
     public RateLimitRule? Uploads { get; set; }
 }
