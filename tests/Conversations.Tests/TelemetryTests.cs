@@ -60,6 +60,54 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task StreamedReply_IsTheFlowsChild_AndAFailedRunCarriesItsErrorType()
+    {
+        var spans = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder()
+            .AddSource(ConversationsDiagnostics.ActivitySourceName, s_test.Name)
+            .SetSampler(new AlwaysOnSampler())
+            .AddInMemoryExporter(spans)
+            .Build();
+        await using var host = await ConversationsTestHost.StartAsync();
+        host.FlowEngine.StreamReply("one ", "two");
+        var (_, conversation) = await TestSupport.RoomWithConversationAsync(host, Alice, ParticipantSpec.Agent("bot"));
+        await host.WhenFlowsIdleAsync(TestSupport.Timeout());
+
+        ActivityTraceId streamed;
+        using (var caller = s_test.StartActivity("streamed"))
+        {
+            streamed = caller!.TraceId;
+            await host.Messages.PostTextAsync(Alice, conversation.Id, "stream to me");
+        }
+
+        await host.WhenFlowsIdleAsync(TestSupport.Timeout());
+        host.FlowEngine.Throw(() => new InvalidOperationException("the model is down"));
+        ActivityTraceId failing;
+        using (var caller = s_test.StartActivity("failing"))
+        {
+            failing = caller!.TraceId;
+            await host.Messages.PostTextAsync(Alice, conversation.Id, "fail for me");
+        }
+
+        await host.WhenFlowsIdleAsync(TestSupport.Timeout());
+        tracing.ForceFlush();
+
+        var flow = spans.Single(s => s.TraceId == streamed && s.OperationName == ConversationsDiagnostics.FlowSpanName);
+        var reply = spans.Single(s => s.TraceId == streamed && s.OperationName == ConversationsDiagnostics.AppendSpanName && s.ParentSpanId == flow.SpanId);
+        var history = await host.Messages.GetHistoryAsync(Alice, conversation.Id);
+        var streamedReply = history.Messages.Single(m => m.Id == (string?)reply.GetTagItem(ConversationsDiagnostics.MessageIdTag));
+        streamedReply.Text.Should().Be("one two", "the stream's first write is the reply's append");
+        streamedReply.SenderId.Should().Be("bot");
+        flow.GetTagItem("conversations.flow.outcome").Should().Be("completed");
+
+        var failed = spans.Where(s => s.TraceId == failing && s.OperationName == ConversationsDiagnostics.FlowSpanName).Should().NotBeEmpty().And.Subject.First();
+        failed.Status.Should().Be(ActivityStatusCode.Error);
+        failed.GetTagItem("conversations.flow.outcome").Should().Be("failed");
+        failed.GetTagItem(ConversationsDiagnostics.ErrorTypeTag).Should().Be(typeof(InvalidOperationException).FullName);
+        spans.Should().NotContain(s => s.TraceId == failing && s.OperationName == ConversationsDiagnostics.AppendSpanName && s.ParentSpanId == failed.SpanId);
+    }
+
+    [Fact]
     public async Task Metrics_PostsFlowDurationTriggerBacklogAndRateLimitRefusals()
     {
         var metrics = new List<Metric>();
