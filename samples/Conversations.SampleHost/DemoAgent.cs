@@ -53,7 +53,14 @@ public sealed class DemoAgent(IOptions<DemoAgentOptions> options, TimeProvider t
             var participants = await context.GetParticipantsAsync(cancellationToken).ConfigureAwait(false);
             var senderName = participants.FirstOrDefault(p => p.AccountId == message.SenderId)?.DisplayName ?? message.SenderId;
             var reply = Compose(message, history.Messages, senderName);
-            await context.StreamReplyAsync(Words(reply, cancellationToken), cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (context.Trigger.Kind == FlowTriggerKind.Regenerate)
+            {
+                reply = "Let me try that again. " + reply;
+            }
+
+            // Replies are markdown: the page renders it safely.
+            var request = new StreamMessageRequest { ReplyToId = message.Id, Format = MessageFormat.Markdown };
+            await context.StreamReplyAsync(Words(reply, cancellationToken), request, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -73,10 +80,18 @@ public sealed class DemoAgent(IOptions<DemoAgentOptions> options, TimeProvider t
         var people = fromPeople.Select(m => m.SenderId).Distinct(StringComparer.Ordinal).Count();
 
         var sb = new StringBuilder();
-        if (lower.Contains("help", StringComparison.Ordinal))
+        if (lower.Contains("markdown", StringComparison.Ordinal))
+        {
+            sb.Append("## What I can format\n\n");
+            sb.Append("Replies are **markdown**: *emphasis*, `inline code`, lists and links.\n\n");
+            sb.Append("- one item\n- another item\n\n");
+            sb.Append("```\nvar answer = 42;\n```\n\n");
+            sb.Append("Read more at https://commonmark.org");
+        }
+        else if (lower.Contains("help", StringComparison.Ordinal))
         {
             sb.Append("I am the offline demo assistant. I read this conversation and answer from it, without any network. ");
-            sb.Append("Try \"summary\", \"hello\", or ask me anything and I will quote it back. ");
+            sb.Append("Try \"summary\", \"hello\", \"markdown\", or ask me anything and I will quote it back. ");
             sb.Append("Set DemoAgent:Mode to chat-client to put a real model in my place.");
         }
         else if (lower.Contains("summary", StringComparison.Ordinal) || lower.Contains("summarize", StringComparison.Ordinal))

@@ -30,7 +30,7 @@ namespace Conversations.SampleHost
             Directory.CreateDirectory(dataFolder);
 
             builder.Services.Configure<DemoAgentOptions>(config.GetSection("DemoAgent"));
-            builder.Services.AddSingleton<PeopleDirectory>();
+            builder.Services.AddSingleton(new PeopleDirectory(Path.Combine(dataFolder, "people.json")));
             builder.Services.AddHealthChecks().AddConversationsHealthChecks();   // store, bus and agent backlog at /health
             builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
 
@@ -93,6 +93,9 @@ namespace Conversations.SampleHost
             app.MapHealthChecks("/health");
             app.MapConversations("/conversations", o => WebClientAccess.AllowOrigins(o, webOrigins)).RequireAuthorization().RequireCors(WebClientAccess.CorsPolicy);
             MapDemoEndpoints(app, agent);
+
+            // The page has a URL per room and conversation (/rooms/{roomId}/conversations/{conversationId}); a reload there gets the page.
+            app.MapFallbackToFile("/rooms/{**path}", "index.html");
             app.MapGuestTokens();
             Log.Started(app.Logger, dataFolder, store, agent.Mode);
             return app;
@@ -136,8 +139,31 @@ namespace Conversations.SampleHost
                 return Results.Ok(new { id, displayName = name, agent = new { id = agent.AccountId, displayName = agent.DisplayName } });
             }).RequireAuthorization();
 
-            demo.MapGet("/people", (PeopleDirectory people) =>
-                Results.Ok(people.List().Prepend(new Person(agent.AccountId, agent.DisplayName, "agent")))).RequireAuthorization();
+            // The people picker: signed-in accounts (stored) and everyone in the caller's rooms, searchable by name or id.
+            demo.MapGet("/people", async (ClaimsPrincipal user, string? q, PeopleDirectory people, IRoomService rooms, IParticipantService participants, CancellationToken ct) =>
+            {
+                var caller = Account.User(user.FindFirstValue(ClaimTypes.NameIdentifier)!);
+                var found = new Dictionary<string, Person>(StringComparer.Ordinal) { [agent.AccountId] = new Person(agent.AccountId, agent.DisplayName, "agent") };
+                foreach (var person in people.List())
+                {
+                    found.TryAdd(person.Id, person);
+                }
+
+                foreach (var room in await rooms.ListRoomsAsync(caller, ct))
+                {
+                    foreach (var p in await participants.ListAsync(caller, room.Id, ct))
+                    {
+                        found.TryAdd(p.AccountId, new Person(p.AccountId, p.DisplayName ?? people.NameOf(p.AccountId) ?? p.AccountId, p.Kind == AccountKind.Agent ? "agent" : "user"));
+                    }
+                }
+
+                var query = q?.Trim() ?? string.Empty;
+                return Results.Ok(found.Values
+                    .Where(p => query.Length == 0 || p.DisplayName.Contains(query, StringComparison.OrdinalIgnoreCase) || p.Id.Contains(query, StringComparison.OrdinalIgnoreCase))
+                    .OrderBy(p => p.Kind == "agent" ? 0 : 1).ThenBy(p => p.DisplayName, StringComparer.OrdinalIgnoreCase)
+                    .Take(50)
+                    .ToList());
+            }).RequireAuthorization();
         }
 
         private static string SourceFolder()
@@ -153,52 +179,6 @@ namespace Conversations.SampleHost
             }
 
             return dir.FullName;
-        }
-    }
-
-    /// <summary>A person or agent one can add to a room.</summary>
-    public sealed record Person(string Id, string DisplayName, string Kind);
-
-    /// <summary>Everyone who signed in since the host started (and the agent): the sample's people picker.</summary>
-    public sealed class PeopleDirectory
-    {
-        private readonly Dictionary<string, string> _people = new(StringComparer.Ordinal);
-
-        /// <summary>Derives a stable account id from a display name: lower case letters and digits, dashes between words.</summary>
-        public static string ToAccountId(string name)
-        {
-            var sb = new StringBuilder();
-            foreach (var c in name.ToLowerInvariant())
-            {
-                if (char.IsAsciiLetterOrDigit(c))
-                {
-                    sb.Append(c);
-                }
-                else if (sb.Length > 0 && sb[^1] != '-')
-                {
-                    sb.Append('-');
-                }
-            }
-
-            return sb.ToString().Trim('-');
-        }
-
-        /// <summary>Remembers a person.</summary>
-        public void Add(string id, string displayName)
-        {
-            lock (_people)
-            {
-                _people[id] = displayName;
-            }
-        }
-
-        /// <summary>Everyone remembered, by name.</summary>
-        public IReadOnlyList<Person> List()
-        {
-            lock (_people)
-            {
-                return _people.Select(p => new Person(p.Key, p.Value, "user")).OrderBy(p => p.DisplayName, StringComparer.OrdinalIgnoreCase).ToList();
-            }
         }
     }
 }

@@ -341,15 +341,8 @@ public sealed partial class ConversationsClient : IAsyncDisposable
     {
         switch (frame.Type)
         {
-            case ServerFrameTypes.Event when frame.Event is { } e:
-                var key = e is RoomCreatedEvent or ParticipantAddedEvent or ParticipantRemovedEvent or ParticipantUpdatedEvent or ConversationCreatedEvent
-                    ? RoomKey(e.RoomId)
-                    : ConversationKey(e.ConversationId ?? string.Empty);
-                if (_subscriptions.TryGetValue(key, out var subscription))
-                {
-                    subscription.Deliver(e);
-                }
-
+            case ServerFrameTypes.Event when frame.Event is { } raw:
+                DispatchEvent(frame, raw);
                 break;
 
             case ServerFrameTypes.Ack:
@@ -371,6 +364,9 @@ public sealed partial class ConversationsClient : IAsyncDisposable
                     Log.UnsolicitedError(_logger, frame.Code, frame.Message);
                 }
 
+                break;
+
+            case ServerFrameTypes.SubscriptionEnded when EndInbox(frame):
                 break;
 
             case ServerFrameTypes.SubscriptionEnded:
@@ -460,6 +456,8 @@ public sealed partial class ConversationsClient : IAsyncDisposable
                 }
             }
 
+            ResumeInbox();
+
             foreach (var pending in _pending.Values)
             {
                 await TrySendAsync(pending, socket).ConfigureAwait(false);
@@ -501,6 +499,7 @@ public sealed partial class ConversationsClient : IAsyncDisposable
         }
 
         _subscriptions.Clear();
+        CloseInbox(_disposed != 0 ? null : failure);
         _ = InvokeAsync(_options.OnClosed, reason);
     }
 

@@ -144,4 +144,23 @@ public sealed class ConversationsOptions
     /// <value>The default value is <see langword="null"/>.</value>
     [StringLength(64)]
     public string? InstanceName { get; set; }
+
+    /// <summary>Gets or sets how many characters of a message's text an inbox preview (<see cref="MessagePreview.Text"/>) keeps.</summary>
+    /// <value>The default value is 200.</value>
+    [Range(1, 10_000)]
+    public int InboxPreviewLength { get; set; } = 200;
+
+    /// <summary>
+    /// Gets or sets how many rooms an inbox subscriber may list as known when it subscribes (its held entries' versions).
+    /// </summary>
+    /// <value>The default value is 10,000.</value>
+    [Range(1, 1_000_000)]
+    public int MaxInboxKnownRooms { get; set; } = 10_000;
+
+    /// <summary>
+    /// Gets or sets how long <see cref="IMessageService.StopAsync"/> waits for another engine that writes the stream to confirm
+    /// the stop, before it reports <c>unavailable</c>. A stream this engine writes stops at once.
+    /// </summary>
+    /// <value>The default value is 10 seconds.</value>
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

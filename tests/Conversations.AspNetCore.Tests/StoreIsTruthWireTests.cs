@@ -44,12 +44,20 @@ public sealed class StoreIsTruthWireTests(ITestOutputHelper output)
 
             var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var deltas = new List<int>();
+            var seen = new List<string>();
             string? beforeCompletion = null;
             var subscriber = Task.Run(async () =>
             {
                 await foreach (var e in bob.SubscribeAsync(conversation.Id, resume ? stream.Message.Sequence : 0, safety.Token))
                 {
                     joined.TrySetResult();
+                    seen.Add(e switch
+                    {
+                        MessageDeltaEvent d => $"delta {d.Index}",
+                        MessageSnapshotEvent s => $"snapshot {s.DeltaCount}",
+                        MessageLogEvent l => $"{e.Type} {l.Sequence} {l.Message.Status} \"{l.Message.Text}\"",
+                        _ => e.Type.ToString(),
+                    });
                     if (e is MessageUpdatedEvent)
                     {
                         return;
@@ -71,7 +79,7 @@ public sealed class StoreIsTruthWireTests(ITestOutputHelper output)
 
             var final = await stream.CompleteAsync(safety.Token);
             await subscriber.WaitAsync(safety.Token);
-            beforeCompletion.Should().Be(final.Text, $"trial {trial}: joined at delta {joinAt}, resume={resume}");
+            beforeCompletion.Should().Be(final.Text, $"trial {trial}: joined at delta {joinAt}, resume={resume}, saw [{string.Join(", ", seen)}]");
             deltas.Should().BeInAscendingOrder().And.OnlyHaveUniqueItems($"trial {trial}: no delta repeats");
         }
     }

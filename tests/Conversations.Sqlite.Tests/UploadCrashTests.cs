@@ -39,7 +39,15 @@ public sealed class UploadCrashTests
         var partials = Directory.GetFiles(assetsFolder, "*.part", SearchOption.AllDirectories);
         partials.Should().ContainSingle("the killed host was writing the bytes");
 
-        await using var host = await ConversationsTestHost.StartAsync(b => b.UseSqlite(database.ConnectionString).UseFileSystemAssets(assetsFolder, _ => { }).ConfigureAssets(o => o.SweepInterval = TimeSpan.FromDays(1)), timeout.Token);
+        // The fake clock starts at the killed host's real time: a jump from the test host's default date to the
+        // reservation's expiry would also fire the background sweep, which would race the one this test runs.
+        await using var host = await ConversationsTestHost.StartAsync(
+            b =>
+            {
+                b.Services.AddSingleton<TimeProvider>(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow));
+                b.UseSqlite(database.ConnectionString).UseFileSystemAssets(assetsFolder, _ => { }).ConfigureAssets(o => o.SweepInterval = TimeSpan.FromDays(1));
+            },
+            timeout.Token);
         var assets = host.Services.GetRequiredService<IAssetService>();
         var pending = await host.Store.GetAssetAsync(assetId, timeout.Token);
         pending!.Status.Should().Be(AssetStatus.Pending, "an upload that never completed is not ready");

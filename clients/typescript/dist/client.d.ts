@@ -1,7 +1,7 @@
 import { ConversationsError } from "./errors.js";
-import type { AccountKind, BeginStream, Conversation, EditMessage, HistoryQuery, Message, MessagePage, Participant, ParticipantSpec, ParticipantUpdate, PostMessage, ReadMarker, Room, WelcomeFrame } from "./protocol.js";
+import type { AccountKind, BeginStream, Conversation, EditMessage, HistoryQuery, InboxPage, InboxQuery, Message, MessagePage, Participant, ParticipantSpec, ParticipantUpdate, PostMessage, ReadMarker, Room, WelcomeFrame } from "./protocol.js";
 import { type ReconnectPolicy } from "./reconnect.js";
-import { ConversationSubscription, RoomSubscription, type SubscribeOptions, type SubscribeRoomOptions, type Subscription, type SubscriptionHost } from "./subscription.js";
+import { ConversationSubscription, InboxSubscription, RoomSubscription, type SubscribeInboxOptions, type SubscribeOptions, type SubscribeRoomOptions, type Subscription, type SubscriptionHost } from "./subscription.js";
 /** The part of the standard `WebSocket` this client uses; browsers' `WebSocket` and Node's `ws` both provide it. */
 export interface WebSocketLike {
     readonly readyState: number;
@@ -199,6 +199,28 @@ export declare class ConversationsClient implements SubscriptionHost {
     markRead(conversationId: string, sequence: number, options?: CallOptions): Promise<ReadMarker>;
     /** Lists a conversation's read markers. */
     readMarkers(conversationId: string, options?: CallOptions): Promise<ReadMarker[]>;
+    /**
+     * Stops a streaming message (an agent's reply, or your own stream): it is stored with the text so far and status `stopped`,
+     * and the agent's flow is cancelled. Not repeated after a lost connection.
+     * @throws ConversationsError `conflict` when the message is no longer streaming, `forbidden` for another person's stream.
+     */
+    stop(conversationId: string, messageId: string, options?: CallOptions): Promise<Message>;
+    /**
+     * Asks the agent that wrote `messageId` to answer again: that reply is replaced (deleted, keeping its place) and the new one
+     * arrives at the end of the conversation, replying to the same message. Not repeated after a lost connection.
+     * @returns The replaced reply, now deleted.
+     * @throws ConversationsError `conflict` when the reply was already replaced, is streaming, or its question is gone.
+     */
+    regenerate(conversationId: string, messageId: string, options?: CallOptions): Promise<Message>;
+    /** Reads a page of the caller's inbox: rooms by last activity, with the latest message, unread counts and read positions. */
+    inbox(query?: InboxQuery, options?: CallOptions): Promise<InboxPage>;
+    /**
+     * Follows the caller's inbox: every room as `inbox.room_added` (or only what differs from `options.entries`), then rooms
+     * joined and left and entries that changed. The subscription keeps the current entries; after a reconnect it resubscribes
+     * with the versions it holds, so nothing is missed and nothing repeats.
+     * @throws Error when this client already follows the inbox.
+     */
+    subscribeInbox(options?: SubscribeInboxOptions): Promise<InboxSubscription>;
     /** Asks the server to answer; resolves when it did. */
     ping(options?: CallOptions): Promise<void>;
     /**

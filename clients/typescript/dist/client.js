@@ -3,7 +3,7 @@ import { ConversationsError, ErrorCodes } from "./errors.js";
 import { abortReason, deferred, handshakeError, isObject, newClientMessageId, throwIfAborted } from "./internal.js";
 import { SUBPROTOCOL, isRoomEvent } from "./protocol.js";
 import { ExponentialBackoff } from "./reconnect.js";
-import { ConversationSubscription, RoomSubscription, } from "./subscription.js";
+import { ConversationSubscription, InboxSubscription, RoomSubscription, } from "./subscription.js";
 const OPEN = 1;
 const CONNECTING = 0;
 /**
@@ -291,6 +291,39 @@ export class ConversationsClient {
     async readMarkers(conversationId, options) {
         return this.#request("read_markers.list", { conversationId: requireId(conversationId, "conversationId") }, options);
     }
+    /**
+     * Stops a streaming message (an agent's reply, or your own stream): it is stored with the text so far and status `stopped`,
+     * and the agent's flow is cancelled. Not repeated after a lost connection.
+     * @throws ConversationsError `conflict` when the message is no longer streaming, `forbidden` for another person's stream.
+     */
+    async stop(conversationId, messageId, options) {
+        return this.#request("messages.stop", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId") }, { ...options, retryable: false });
+    }
+    /**
+     * Asks the agent that wrote `messageId` to answer again: that reply is replaced (deleted, keeping its place) and the new one
+     * arrives at the end of the conversation, replying to the same message. Not repeated after a lost connection.
+     * @returns The replaced reply, now deleted.
+     * @throws ConversationsError `conflict` when the reply was already replaced, is streaming, or its question is gone.
+     */
+    async regenerate(conversationId, messageId, options) {
+        return this.#request("messages.regenerate", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId") }, { ...options, retryable: false });
+    }
+    /** Reads a page of the caller's inbox: rooms by last activity, with the latest message, unread counts and read positions. */
+    async inbox(query = {}, options) {
+        return this.#request("inbox.get", { limit: query.limit, cursor: query.cursor }, options);
+    }
+    /**
+     * Follows the caller's inbox: every room as `inbox.room_added` (or only what differs from `options.entries`), then rooms
+     * joined and left and entries that changed. The subscription keeps the current entries; after a reconnect it resubscribes
+     * with the versions it holds, so nothing is missed and nothing repeats.
+     * @throws Error when this client already follows the inbox.
+     */
+    async subscribeInbox(options = {}) {
+        const subscription = new InboxSubscription(this, options);
+        return this.#follow(subscription, "inbox.subscribe", { known: subscription.known() }, options.signal, () => {
+            subscription.acknowledged = true;
+        });
+    }
     /** Asks the server to answer; resolves when it did. */
     async ping(options) {
         return this.#request("ping", {}, { ...options, onlineOnly: true });
@@ -437,6 +470,9 @@ export class ConversationsClient {
             if (s instanceof ConversationSubscription) {
                 await this.#request("unsubscribe", { conversationId: s.conversationId }, { onlineOnly: true });
             }
+            else if (s instanceof InboxSubscription) {
+                await this.#request("inbox.unsubscribe", {}, { onlineOnly: true });
+            }
             else {
                 await this.#request("rooms.unsubscribe", { roomId: s.roomId }, { onlineOnly: true });
             }
@@ -448,7 +484,7 @@ export class ConversationsClient {
     // ---------------------------------------------------------------- internals
     async #follow(subscription, type, args, signal, acknowledge) {
         if (this.#subscriptions.has(subscription.key)) {
-            throw new Error(`This client already follows ${subscription.key.slice(2)}; one subscription per conversation or room (close the other first).`);
+            throw new Error(`This client already follows ${subscription.key === "inbox" ? "the inbox" : subscription.key.slice(2)}; one subscription per conversation or room, and one of the inbox (close the other first).`);
         }
         this.#subscriptions.set(subscription.key, subscription);
         try {
@@ -598,7 +634,10 @@ export class ConversationsClient {
     }
     async #resubscribe(subscription) {
         try {
-            if (subscription instanceof ConversationSubscription) {
+            if (subscription instanceof InboxSubscription) {
+                await this.#request("inbox.subscribe", { known: subscription.known() });
+            }
+            else if (subscription instanceof ConversationSubscription) {
                 const conversation = await this.#request("subscribe", { conversationId: subscription.conversationId, afterSequence: subscription.lastSequence });
                 subscription.acknowledge(conversation);
             }
@@ -689,12 +728,33 @@ export class ConversationsClient {
             }
             case "event": {
                 const event = frame.event;
+                if (frame.subscription === "inbox") {
+                    const inboxProblem = checkInboxEvent(event);
+                    if (inboxProblem) {
+                        this.#protocolError(inboxProblem, raw);
+                        return;
+                    }
+                    const inbox = this.#subscriptions.get("inbox");
+                    if (inbox instanceof InboxSubscription)
+                        inbox.deliver(event);
+                    return;
+                }
                 const problem = checkEvent(event);
                 if (problem) {
                     this.#protocolError(problem, raw);
                     return;
                 }
                 const e = event;
+                const named = typeof frame.subscription === "string" ? frame.subscription : "";
+                if (named.startsWith("conversation:") || named.startsWith("room:")) {
+                    // The server names the subscription an event belongs to: route by it.
+                    const target = this.#subscriptions.get((named.startsWith("room:") ? "r:" : "c:") + named.slice(named.indexOf(":") + 1));
+                    if (target instanceof RoomSubscription)
+                        target.deliver(e);
+                    else if (target instanceof ConversationSubscription)
+                        target.deliver(e);
+                    return;
+                }
                 if (isRoomEvent(e)) {
                     const subscription = this.#subscriptions.get("r:" + e.roomId);
                     if (subscription instanceof RoomSubscription)
@@ -708,7 +768,8 @@ export class ConversationsClient {
                 return;
             }
             case "subscription_ended": {
-                const key = typeof frame.conversationId === "string" ? "c:" + frame.conversationId : typeof frame.roomId === "string" ? "r:" + frame.roomId : undefined;
+                const key = frame.subscription === "inbox" ? "inbox"
+                    : typeof frame.conversationId === "string" ? "c:" + frame.conversationId : typeof frame.roomId === "string" ? "r:" + frame.roomId : undefined;
                 const subscription = key ? this.#subscriptions.get(key) : undefined;
                 if (subscription) {
                     this.#subscriptions.delete(subscription.key);
@@ -876,6 +937,27 @@ function requireId(value, name) {
         throw new ConversationsError(ErrorCodes.invalidArgument, `${name} must be a non-empty string.`);
     }
     return value;
+}
+/** Returns why an inbox event cannot be used, or undefined when it is well-formed. */
+function checkInboxEvent(event) {
+    if (!isObject(event) || typeof event.type !== "string" || typeof event.roomId !== "string") {
+        return "An inbox event without a type and roomId.";
+    }
+    switch (event.type) {
+        case "inbox.room_added":
+        case "inbox.room_updated": {
+            const entry = event.entry;
+            if (!isObject(entry) || !Number.isInteger(entry.version) || !isObject(entry.room) || entry.room.id !== event.roomId
+                || !Number.isInteger(entry.unreadCount) || !Array.isArray(entry.conversations) || typeof entry.lastActivityAt !== "string") {
+                return `An ${event.type} event without a well-formed entry for room ${String(event.roomId)}.`;
+            }
+            return undefined;
+        }
+        case "inbox.room_removed":
+            return undefined;
+        default:
+            return `An inbox event of unknown type "${event.type}".`;
+    }
 }
 /** Returns why an event cannot be used, or undefined when it is well-formed enough to route and apply. */
 function checkEvent(event) {

@@ -1,9 +1,9 @@
 import type { ConversationsClient } from "./client.js";
 import { ConversationsError } from "./errors.js";
-import type { FlowFailedEvent, Message, MessageFormat, PostMessage } from "./protocol.js";
+import type { EditMessage, FlowFailedEvent, Message, MessageFormat, PostMessage } from "./protocol.js";
 import type { ConversationSubscription } from "./subscription.js";
 /** The state of one item of a {@link ConversationView}. */
-export type ViewMessageStatus = "pending" | "unsent" | "streaming" | "complete" | "failed" | "deleted";
+export type ViewMessageStatus = "pending" | "unsent" | "streaming" | "complete" | "failed" | "stopped" | "deleted";
 /**
  * One message as a view shows it. Items are updated in place: keep a reference (or its {@link ViewMessage.key}) to update
  * what you rendered for it.
@@ -100,6 +100,32 @@ export declare class ConversationView {
     }), options?: {
         signal?: AbortSignal;
     }): Promise<Message>;
+    /**
+     * Sends a post that was not sent (status `unsent`) again, with the same client message id: it turns `pending`, and the
+     * server stores it at most once whatever happened to the first try.
+     * @throws ConversationsError `conflict` when the item is not an unsent post of this view.
+     */
+    retry(item: ViewMessage, options?: {
+        signal?: AbortSignal;
+    }): Promise<Message>;
+    /** Edits a stored message (yours, or any as an admin); the change arrives as an update of the item. */
+    edit(item: ViewMessage, changes: string | EditMessage, options?: {
+        signal?: AbortSignal;
+    }): Promise<Message>;
+    /** Deletes a stored message; the item turns `deleted` and keeps its place. */
+    delete(item: ViewMessage, options?: {
+        signal?: AbortSignal;
+    }): Promise<Message>;
+    /** Stops a message that is streaming (an agent's reply): it keeps the text so far and turns `stopped`. */
+    stop(item: ViewMessage, options?: {
+        signal?: AbortSignal;
+    }): Promise<Message>;
+    /** Asks the agent that wrote `item` to answer again: the item turns `deleted` and the new reply arrives as a new item. */
+    regenerate(item: ViewMessage, options?: {
+        signal?: AbortSignal;
+    }): Promise<Message>;
+    /** The item of a stored message, if loaded (for example the message a reply quotes). */
+    find(messageId: string): ViewMessage | undefined;
     /**
      * Loads the page of messages before the oldest loaded one.
      * @returns The items added (in ascending order); empty when there is nothing older.

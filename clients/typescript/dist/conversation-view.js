@@ -26,6 +26,8 @@ export class ConversationView {
     #assembler = new MessageTextAssembler();
     #byId = new Map();
     #pending = new Map();
+    /** What each post of this client asked for, by client message id, until it is stored (kept for {@link retry}). */
+    #posts = new Map();
     #typing = new Map();
     #readMarkers = new Map();
     #typingTimeout;
@@ -103,18 +105,64 @@ export class ConversationView {
             sequence: null,
             error: null,
         };
-        this.#pending.set(post.clientMessageId, item);
         this.#add(item);
+        return this.#deliver(item, post, options);
+    }
+    /**
+     * Sends a post that was not sent (status `unsent`) again, with the same client message id: it turns `pending`, and the
+     * server stores it at most once whatever happened to the first try.
+     * @throws ConversationsError `conflict` when the item is not an unsent post of this view.
+     */
+    retry(item, options = {}) {
+        const post = item.clientMessageId ? this.#posts.get(item.clientMessageId) : undefined;
+        if (item.status !== "unsent" || !post) {
+            return Promise.reject(new ConversationsError("conflict", "Only a post that was not sent can be sent again."));
+        }
+        return this.#deliver(item, post, options);
+    }
+    /** Edits a stored message (yours, or any as an admin); the change arrives as an update of the item. */
+    edit(item, changes, options = {}) {
+        return this.#client.edit(this.conversationId, this.#storedId(item), typeof changes === "string" ? { text: changes } : changes, options);
+    }
+    /** Deletes a stored message; the item turns `deleted` and keeps its place. */
+    delete(item, options = {}) {
+        return this.#client.delete(this.conversationId, this.#storedId(item), options);
+    }
+    /** Stops a message that is streaming (an agent's reply): it keeps the text so far and turns `stopped`. */
+    stop(item, options = {}) {
+        return this.#client.stop(this.conversationId, this.#storedId(item), options);
+    }
+    /** Asks the agent that wrote `item` to answer again: the item turns `deleted` and the new reply arrives as a new item. */
+    regenerate(item, options = {}) {
+        return this.#client.regenerate(this.conversationId, this.#storedId(item), options);
+    }
+    /** The item of a stored message, if loaded (for example the message a reply quotes). */
+    find(messageId) {
+        return this.#byId.get(messageId);
+    }
+    #storedId(item) {
+        if (!item.message) {
+            throw new ConversationsError("conflict", "The message is not stored yet.");
+        }
+        return item.message.id;
+    }
+    #deliver(item, post, options) {
+        const clientMessageId = post.clientMessageId;
+        this.#posts.set(clientMessageId, post);
+        this.#pending.set(clientMessageId, item);
+        item.status = "pending";
+        item.error = null;
         this.#events.emit("message", item);
         const sent = this.#client.post(this.conversationId, post, options);
         sent.then((stored) => {
-            if (this.#pending.get(post.clientMessageId) === item) {
-                this.#pending.delete(post.clientMessageId);
+            this.#posts.delete(clientMessageId);
+            if (this.#pending.get(clientMessageId) === item) {
+                this.#pending.delete(clientMessageId);
                 this.#settle(item, stored);
             }
         }, (error) => {
-            if (this.#pending.get(post.clientMessageId) === item) {
-                this.#pending.delete(post.clientMessageId);
+            if (this.#pending.get(clientMessageId) === item) {
+                this.#pending.delete(clientMessageId);
                 item.status = "unsent";
                 item.error = ConversationsError.is(error) ? error : new ConversationsError("unavailable", String(error), { cause: error });
                 this.#events.emit("message", item);
@@ -230,6 +278,7 @@ export class ConversationView {
             else if (message.clientMessageId && this.#pending.has(message.clientMessageId) && (this.#client.accountId === undefined || message.senderId === this.#client.accountId)) {
                 const item = this.#pending.get(message.clientMessageId);
                 this.#pending.delete(message.clientMessageId);
+                this.#posts.delete(message.clientMessageId);
                 this.#settle(item, message);
             }
             else {

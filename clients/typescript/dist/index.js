@@ -14,4 +14,4 @@ export { newClientMessageId } from "./internal.js";
 export * from "./protocol.js";
 export { ExponentialBackoff } from "./reconnect.js";
 export { MessageTextAssembler } from "./streaming-text.js";
-export { ConversationSubscription, RoomSubscription, Subscription } from "./subscription.js";
+export { ConversationSubscription, InboxSubscription, RoomSubscription, Subscription } from "./subscription.js";

@@ -1,5 +1,5 @@
 import type { ConversationsError } from "./errors.js";
-import type { Conversation, ConversationEvent, Room, RoomEvent } from "./protocol.js";
+import type { Conversation, ConversationEvent, InboxEntry, InboxEvent, Room, RoomEvent } from "./protocol.js";
 /** Options of {@link ConversationsClient.subscribe}. */
 export interface SubscribeOptions {
     /** The last sequence already seen; events after it are delivered. Default 0: the whole log. */
@@ -91,4 +91,40 @@ export declare class RoomSubscription extends Subscription<RoomEvent> {
     acknowledge(room: Room | undefined): void;
     /** @internal */
     deliver(event: RoomEvent): void;
+}
+/** Options of {@link ConversationsClient.subscribeInbox}. */
+export interface SubscribeInboxOptions {
+    /**
+     * Entries you already hold (from {@link ConversationsClient.inbox}, or stored from an earlier subscription): the server then
+     * sends only what differs from them. Default: none, so every room arrives as `inbox.room_added`.
+     */
+    entries?: InboxEntry[];
+    /** Called with each event, synchronously, in order, after {@link InboxSubscription.entries} reflects it. */
+    onEvent?: (event: InboxEvent) => void;
+    /** Called once when the subscription ends. */
+    onEnd?: (error?: ConversationsError) => void;
+    /** Cancels the subscribe command, and ends the subscription when aborted later. */
+    signal?: AbortSignal;
+}
+/**
+ * The account's inbox, followed live: rooms joined and left, and entries whose last message, unread count or read position
+ * changed. It keeps the current entries ({@link entries}, newest activity first); after a reconnect the client subscribes
+ * again with the version of every entry held, so only what changed meanwhile arrives, once.
+ */
+export declare class InboxSubscription extends Subscription<InboxEvent> {
+    #private;
+    /** @internal */
+    constructor(host: SubscriptionHost, options: SubscribeInboxOptions);
+    /** @internal */
+    get key(): string;
+    /** The entries held, newest activity first (then by room id). */
+    get entries(): InboxEntry[];
+    /** The entry of one room, if held. */
+    entry(roomId: string): InboxEntry | undefined;
+    /** Unread messages over every room held. */
+    get unreadCount(): number;
+    /** @internal The versions held, sent when subscribing again. */
+    known(): Record<string, number>;
+    /** @internal Applies an event unless it repeats what is held. */
+    deliver(event: InboxEvent): void;
 }

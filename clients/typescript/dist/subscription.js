@@ -233,3 +233,63 @@ export class RoomSubscription extends Subscription {
         this.emit(event);
     }
 }
+/**
+ * The account's inbox, followed live: rooms joined and left, and entries whose last message, unread count or read position
+ * changed. It keeps the current entries ({@link entries}, newest activity first); after a reconnect the client subscribes
+ * again with the version of every entry held, so only what changed meanwhile arrives, once.
+ */
+export class InboxSubscription extends Subscription {
+    #entries = new Map();
+    /** @internal */
+    constructor(host, options) {
+        super(host, options.onEvent, options.onEnd);
+        for (const entry of options.entries ?? [])
+            this.#entries.set(entry.room.id, entry);
+    }
+    /** @internal */
+    get key() {
+        return "inbox";
+    }
+    /** The entries held, newest activity first (then by room id). */
+    get entries() {
+        return [...this.#entries.values()].sort(compareEntries);
+    }
+    /** The entry of one room, if held. */
+    entry(roomId) {
+        return this.#entries.get(roomId);
+    }
+    /** Unread messages over every room held. */
+    get unreadCount() {
+        let n = 0;
+        for (const entry of this.#entries.values())
+            n += entry.unreadCount;
+        return n;
+    }
+    /** @internal The versions held, sent when subscribing again. */
+    known() {
+        const known = {};
+        for (const [roomId, entry] of this.#entries)
+            known[roomId] = entry.version;
+        return known;
+    }
+    /** @internal Applies an event unless it repeats what is held. */
+    deliver(event) {
+        if (event.type === "inbox.room_removed") {
+            if (!this.#entries.delete(event.roomId))
+                return;
+        }
+        else {
+            const held = this.#entries.get(event.roomId);
+            if (held && held.version >= event.entry.version)
+                return;
+            this.#entries.set(event.roomId, event.entry);
+        }
+        this.emit(event);
+    }
+}
+function compareEntries(a, b) {
+    const byTime = Date.parse(b.lastActivityAt) - Date.parse(a.lastActivityAt);
+    if (byTime !== 0 && !Number.isNaN(byTime))
+        return byTime;
+    return a.room.id < b.room.id ? -1 : a.room.id > b.room.id ? 1 : 0;
+}

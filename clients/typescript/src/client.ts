@@ -8,6 +8,9 @@ import type {
   ConversationEvent,
   EditMessage,
   HistoryQuery,
+  InboxEvent,
+  InboxPage,
+  InboxQuery,
   Message,
   MessagePage,
   Participant,
@@ -23,7 +26,9 @@ import { SUBPROTOCOL, isRoomEvent } from "./protocol.js";
 import { ExponentialBackoff, type ReconnectPolicy } from "./reconnect.js";
 import {
   ConversationSubscription,
+  InboxSubscription,
   RoomSubscription,
+  type SubscribeInboxOptions,
   type SubscribeOptions,
   type SubscribeRoomOptions,
   type Subscription,
@@ -184,7 +189,7 @@ export class ConversationsClient implements SubscriptionHost {
   readonly #logger: ClientLogger | undefined;
   readonly #events = new Emitter<ClientEvents>();
   readonly #pending = new Map<string, PendingCommand>();
-  readonly #subscriptions = new Map<string, ConversationSubscription | RoomSubscription>();
+  readonly #subscriptions = new Map<string, ConversationSubscription | RoomSubscription | InboxSubscription>();
 
   #state: ConnectionState = "idle";
   #live: Live | null = null;
@@ -461,6 +466,43 @@ export class ConversationsClient implements SubscriptionHost {
     return this.#request<ReadMarker[]>("read_markers.list", { conversationId: requireId(conversationId, "conversationId") }, options);
   }
 
+  /**
+   * Stops a streaming message (an agent's reply, or your own stream): it is stored with the text so far and status `stopped`,
+   * and the agent's flow is cancelled. Not repeated after a lost connection.
+   * @throws ConversationsError `conflict` when the message is no longer streaming, `forbidden` for another person's stream.
+   */
+  async stop(conversationId: string, messageId: string, options?: CallOptions): Promise<Message> {
+    return this.#request<Message>("messages.stop", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId") }, { ...options, retryable: false });
+  }
+
+  /**
+   * Asks the agent that wrote `messageId` to answer again: that reply is replaced (deleted, keeping its place) and the new one
+   * arrives at the end of the conversation, replying to the same message. Not repeated after a lost connection.
+   * @returns The replaced reply, now deleted.
+   * @throws ConversationsError `conflict` when the reply was already replaced, is streaming, or its question is gone.
+   */
+  async regenerate(conversationId: string, messageId: string, options?: CallOptions): Promise<Message> {
+    return this.#request<Message>("messages.regenerate", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId") }, { ...options, retryable: false });
+  }
+
+  /** Reads a page of the caller's inbox: rooms by last activity, with the latest message, unread counts and read positions. */
+  async inbox(query: InboxQuery = {}, options?: CallOptions): Promise<InboxPage> {
+    return this.#request<InboxPage>("inbox.get", { limit: query.limit, cursor: query.cursor }, options);
+  }
+
+  /**
+   * Follows the caller's inbox: every room as `inbox.room_added` (or only what differs from `options.entries`), then rooms
+   * joined and left and entries that changed. The subscription keeps the current entries; after a reconnect it resubscribes
+   * with the versions it holds, so nothing is missed and nothing repeats.
+   * @throws Error when this client already follows the inbox.
+   */
+  async subscribeInbox(options: SubscribeInboxOptions = {}): Promise<InboxSubscription> {
+    const subscription = new InboxSubscription(this, options);
+    return this.#follow(subscription, "inbox.subscribe", { known: subscription.known() }, options.signal, () => {
+      subscription.acknowledged = true;
+    });
+  }
+
   /** Asks the server to answer; resolves when it did. */
   async ping(options?: CallOptions): Promise<void> {
     return this.#request<void>("ping", {}, { ...options, onlineOnly: true });
@@ -599,7 +641,7 @@ export class ConversationsClient implements SubscriptionHost {
 
   /** @internal Ends a subscription on the server (used by {@link Subscription.close}). */
   async unsubscribe(subscription: Subscription<never>): Promise<void> {
-    const s = subscription as unknown as ConversationSubscription | RoomSubscription;
+    const s = subscription as unknown as ConversationSubscription | RoomSubscription | InboxSubscription;
     if (this.#subscriptions.get(s.key) === s) {
       this.#subscriptions.delete(s.key);
     }
@@ -609,6 +651,8 @@ export class ConversationsClient implements SubscriptionHost {
     try {
       if (s instanceof ConversationSubscription) {
         await this.#request<void>("unsubscribe", { conversationId: s.conversationId }, { onlineOnly: true });
+      } else if (s instanceof InboxSubscription) {
+        await this.#request<void>("inbox.unsubscribe", {}, { onlineOnly: true });
       } else {
         await this.#request<void>("rooms.unsubscribe", { roomId: s.roomId }, { onlineOnly: true });
       }
@@ -619,9 +663,9 @@ export class ConversationsClient implements SubscriptionHost {
 
   // ---------------------------------------------------------------- internals
 
-  async #follow<S extends ConversationSubscription | RoomSubscription>(subscription: S, type: string, args: Record<string, unknown>, signal: AbortSignal | undefined, acknowledge: (result: unknown) => void): Promise<S> {
+  async #follow<S extends ConversationSubscription | RoomSubscription | InboxSubscription>(subscription: S, type: string, args: Record<string, unknown>, signal: AbortSignal | undefined, acknowledge: (result: unknown) => void): Promise<S> {
     if (this.#subscriptions.has(subscription.key)) {
-      throw new Error(`This client already follows ${subscription.key.slice(2)}; one subscription per conversation or room (close the other first).`);
+      throw new Error(`This client already follows ${subscription.key === "inbox" ? "the inbox" : subscription.key.slice(2)}; one subscription per conversation or room, and one of the inbox (close the other first).`);
     }
     this.#subscriptions.set(subscription.key, subscription);
     try {
@@ -768,9 +812,11 @@ export class ConversationsClient implements SubscriptionHost {
     }
   }
 
-  async #resubscribe(subscription: ConversationSubscription | RoomSubscription): Promise<void> {
+  async #resubscribe(subscription: ConversationSubscription | RoomSubscription | InboxSubscription): Promise<void> {
     try {
-      if (subscription instanceof ConversationSubscription) {
+      if (subscription instanceof InboxSubscription) {
+        await this.#request<unknown>("inbox.subscribe", { known: subscription.known() });
+      } else if (subscription instanceof ConversationSubscription) {
         const conversation = await this.#request<Conversation>("subscribe", { conversationId: subscription.conversationId, afterSequence: subscription.lastSequence });
         subscription.acknowledge(conversation);
       } else {
@@ -854,12 +900,30 @@ export class ConversationsClient implements SubscriptionHost {
       }
       case "event": {
         const event = frame.event;
+        if (frame.subscription === "inbox") {
+          const inboxProblem = checkInboxEvent(event);
+          if (inboxProblem) {
+            this.#protocolError(inboxProblem, raw);
+            return;
+          }
+          const inbox = this.#subscriptions.get("inbox");
+          if (inbox instanceof InboxSubscription) inbox.deliver(event as unknown as InboxEvent);
+          return;
+        }
         const problem = checkEvent(event);
         if (problem) {
           this.#protocolError(problem, raw);
           return;
         }
         const e = event as unknown as ConversationEvent | RoomEvent;
+        const named = typeof frame.subscription === "string" ? frame.subscription : "";
+        if (named.startsWith("conversation:") || named.startsWith("room:")) {
+          // The server names the subscription an event belongs to: route by it.
+          const target = this.#subscriptions.get((named.startsWith("room:") ? "r:" : "c:") + named.slice(named.indexOf(":") + 1));
+          if (target instanceof RoomSubscription) target.deliver(e as RoomEvent);
+          else if (target instanceof ConversationSubscription) target.deliver(e as ConversationEvent);
+          return;
+        }
         if (isRoomEvent(e)) {
           const subscription = this.#subscriptions.get("r:" + e.roomId);
           if (subscription instanceof RoomSubscription) subscription.deliver(e);
@@ -870,7 +934,8 @@ export class ConversationsClient implements SubscriptionHost {
         return;
       }
       case "subscription_ended": {
-        const key = typeof frame.conversationId === "string" ? "c:" + frame.conversationId : typeof frame.roomId === "string" ? "r:" + frame.roomId : undefined;
+        const key = frame.subscription === "inbox" ? "inbox"
+          : typeof frame.conversationId === "string" ? "c:" + frame.conversationId : typeof frame.roomId === "string" ? "r:" + frame.roomId : undefined;
         const subscription = key ? this.#subscriptions.get(key) : undefined;
         if (subscription) {
           this.#subscriptions.delete(subscription.key);
@@ -1036,6 +1101,28 @@ function requireId(value: string, name: string): string {
     throw new ConversationsError(ErrorCodes.invalidArgument, `${name} must be a non-empty string.`);
   }
   return value;
+}
+
+/** Returns why an inbox event cannot be used, or undefined when it is well-formed. */
+function checkInboxEvent(event: unknown): string | undefined {
+  if (!isObject(event) || typeof event.type !== "string" || typeof event.roomId !== "string") {
+    return "An inbox event without a type and roomId.";
+  }
+  switch (event.type) {
+    case "inbox.room_added":
+    case "inbox.room_updated": {
+      const entry = event.entry;
+      if (!isObject(entry) || !Number.isInteger(entry.version) || !isObject(entry.room) || entry.room.id !== event.roomId
+        || !Number.isInteger(entry.unreadCount) || !Array.isArray(entry.conversations) || typeof entry.lastActivityAt !== "string") {
+        return `An ${event.type} event without a well-formed entry for room ${String(event.roomId)}.`;
+      }
+      return undefined;
+    }
+    case "inbox.room_removed":
+      return undefined;
+    default:
+      return `An inbox event of unknown type "${event.type}".`;
+  }
 }
 
 /** Returns why an event cannot be used, or undefined when it is well-formed enough to route and apply. */

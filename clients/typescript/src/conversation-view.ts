@@ -2,13 +2,13 @@ import type { ConversationsClient } from "./client.js";
 import { Emitter } from "./emitter.js";
 import { ConversationsError } from "./errors.js";
 import { newClientMessageId } from "./internal.js";
-import type { ConversationEvent, FlowFailedEvent, Message, MessageFormat, PostMessage } from "./protocol.js";
+import type { ConversationEvent, EditMessage, FlowFailedEvent, Message, MessageFormat, PostMessage } from "./protocol.js";
 import { isMessageLogEvent } from "./protocol.js";
 import { MessageTextAssembler } from "./streaming-text.js";
 import type { ConversationSubscription } from "./subscription.js";
 
 /** The state of one item of a {@link ConversationView}. */
-export type ViewMessageStatus = "pending" | "unsent" | "streaming" | "complete" | "failed" | "deleted";
+export type ViewMessageStatus = "pending" | "unsent" | "streaming" | "complete" | "failed" | "stopped" | "deleted";
 
 /**
  * One message as a view shows it. Items are updated in place: keep a reference (or its {@link ViewMessage.key}) to update
@@ -84,6 +84,8 @@ export class ConversationView {
   readonly #assembler = new MessageTextAssembler();
   readonly #byId = new Map<string, ViewMessage>();
   readonly #pending = new Map<string, ViewMessage>();
+  /** What each post of this client asked for, by client message id, until it is stored (kept for {@link retry}). */
+  readonly #posts = new Map<string, PostMessage>();
   readonly #typing = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #readMarkers = new Map<string, number>();
   readonly #typingTimeout: number;
@@ -170,20 +172,74 @@ export class ConversationView {
       sequence: null,
       error: null,
     };
-    this.#pending.set(post.clientMessageId, item);
     this.#add(item);
+    return this.#deliver(item, post, options);
+  }
+
+  /**
+   * Sends a post that was not sent (status `unsent`) again, with the same client message id: it turns `pending`, and the
+   * server stores it at most once whatever happened to the first try.
+   * @throws ConversationsError `conflict` when the item is not an unsent post of this view.
+   */
+  retry(item: ViewMessage, options: { signal?: AbortSignal } = {}): Promise<Message> {
+    const post = item.clientMessageId ? this.#posts.get(item.clientMessageId) : undefined;
+    if (item.status !== "unsent" || !post) {
+      return Promise.reject(new ConversationsError("conflict", "Only a post that was not sent can be sent again."));
+    }
+    return this.#deliver(item, post, options);
+  }
+
+  /** Edits a stored message (yours, or any as an admin); the change arrives as an update of the item. */
+  edit(item: ViewMessage, changes: string | EditMessage, options: { signal?: AbortSignal } = {}): Promise<Message> {
+    return this.#client.edit(this.conversationId, this.#storedId(item), typeof changes === "string" ? { text: changes } : changes, options);
+  }
+
+  /** Deletes a stored message; the item turns `deleted` and keeps its place. */
+  delete(item: ViewMessage, options: { signal?: AbortSignal } = {}): Promise<Message> {
+    return this.#client.delete(this.conversationId, this.#storedId(item), options);
+  }
+
+  /** Stops a message that is streaming (an agent's reply): it keeps the text so far and turns `stopped`. */
+  stop(item: ViewMessage, options: { signal?: AbortSignal } = {}): Promise<Message> {
+    return this.#client.stop(this.conversationId, this.#storedId(item), options);
+  }
+
+  /** Asks the agent that wrote `item` to answer again: the item turns `deleted` and the new reply arrives as a new item. */
+  regenerate(item: ViewMessage, options: { signal?: AbortSignal } = {}): Promise<Message> {
+    return this.#client.regenerate(this.conversationId, this.#storedId(item), options);
+  }
+
+  /** The item of a stored message, if loaded (for example the message a reply quotes). */
+  find(messageId: string): ViewMessage | undefined {
+    return this.#byId.get(messageId);
+  }
+
+  #storedId(item: ViewMessage): string {
+    if (!item.message) {
+      throw new ConversationsError("conflict", "The message is not stored yet.");
+    }
+    return item.message.id;
+  }
+
+  #deliver(item: ViewMessage, post: PostMessage, options: { signal?: AbortSignal }): Promise<Message> {
+    const clientMessageId = post.clientMessageId!;
+    this.#posts.set(clientMessageId, post);
+    this.#pending.set(clientMessageId, item);
+    item.status = "pending";
+    item.error = null;
     this.#events.emit("message", item);
     const sent = this.#client.post(this.conversationId, post, options);
     sent.then(
       (stored) => {
-        if (this.#pending.get(post.clientMessageId!) === item) {
-          this.#pending.delete(post.clientMessageId!);
+        this.#posts.delete(clientMessageId);
+        if (this.#pending.get(clientMessageId) === item) {
+          this.#pending.delete(clientMessageId);
           this.#settle(item, stored);
         }
       },
       (error: unknown) => {
-        if (this.#pending.get(post.clientMessageId!) === item) {
-          this.#pending.delete(post.clientMessageId!);
+        if (this.#pending.get(clientMessageId) === item) {
+          this.#pending.delete(clientMessageId);
           item.status = "unsent";
           item.error = ConversationsError.is(error) ? error : new ConversationsError("unavailable", String(error), { cause: error });
           this.#events.emit("message", item);
@@ -294,6 +350,7 @@ export class ConversationView {
       } else if (message.clientMessageId && this.#pending.has(message.clientMessageId) && (this.#client.accountId === undefined || message.senderId === this.#client.accountId)) {
         const item = this.#pending.get(message.clientMessageId)!;
         this.#pending.delete(message.clientMessageId);
+        this.#posts.delete(message.clientMessageId);
         this.#settle(item, message);
       } else {
         const oldest = this.oldestSequence;

@@ -26,4 +26,4 @@ export { newClientMessageId } from "./internal.js";
 export * from "./protocol.js";
 export { ExponentialBackoff, type ExponentialBackoffOptions, type ReconnectPolicy, type RetryContext } from "./reconnect.js";
 export { MessageTextAssembler, type AssembledText } from "./streaming-text.js";
-export { ConversationSubscription, RoomSubscription, Subscription, type SubscribeOptions, type SubscribeRoomOptions } from "./subscription.js";
+export { ConversationSubscription, InboxSubscription, RoomSubscription, Subscription, type SubscribeInboxOptions, type SubscribeOptions, type SubscribeRoomOptions } from "./subscription.js";

@@ -24,8 +24,11 @@ export type RoomKind = "standard" | "direct";
 /** How a message's text is meant to be read. */
 export type MessageFormat = "plain" | "markdown";
 
-/** A message's status: `streaming` while an agent writes it, then `complete` or `failed`. */
-export type MessageStatus = "complete" | "streaming" | "failed";
+/**
+ * A message's status: `streaming` while an agent writes it, then `complete` or `failed`, or `stopped` when a participant
+ * stopped the stream (final, with the text that arrived until then).
+ */
+export type MessageStatus = "complete" | "streaming" | "failed" | "stopped";
 
 /** A room: a container of participants and conversations. */
 export interface Room {
@@ -203,6 +206,13 @@ export interface FlowFailedEvent extends EventBase {
   errorMessage: string;
 }
 
+/** A participant asked to stop a streaming message; its writer stops it (then `conversation.message_updated`, status `stopped`). */
+export interface MessageStopRequestedEvent extends EventBase {
+  type: "conversation.message_stop_requested";
+  conversationId: string;
+  messageId: string;
+}
+
 /** A conversation was created in a room. */
 export interface ConversationCreatedEvent extends EventBase {
   type: "conversation.created";
@@ -244,7 +254,8 @@ export type ConversationEvent =
   | MessageSnapshotEvent
   | TypingEvent
   | ReadEvent
-  | FlowFailedEvent;
+  | FlowFailedEvent
+  | MessageStopRequestedEvent;
 
 /** Every event a room subscription delivers. */
 export type RoomEvent =
@@ -266,6 +277,91 @@ export function isMessageLogEvent(e: { type: string }): e is MessageLogEvent {
 export function isRoomEvent(e: { type: string }): e is RoomEvent {
   return e.type.startsWith("room.") || e.type === "conversation.created";
 }
+
+/** A short view of a message for lists: the start of its text (`isTruncated` when cut), who sent it, and when. */
+export interface MessagePreview {
+  messageId: string;
+  conversationId: string;
+  sequence: number;
+  senderId: string;
+  senderKind: AccountKind;
+  text: string;
+  isTruncated?: boolean;
+  format?: MessageFormat;
+  status: MessageStatus;
+  attachmentCount?: number;
+  createdAt: Timestamp;
+  editedAt?: Timestamp | null;
+  deletedAt?: Timestamp | null;
+}
+
+/** One conversation of an inbox entry, with the account's read position in it. */
+export interface InboxConversation {
+  conversationId: string;
+  title?: string | null;
+  /** The sequence of the conversation's latest log change. */
+  lastSequence: number;
+  /** The account's read marker (0 when none). */
+  readSequence: number;
+  /** Messages others posted after the read marker (deleted ones left out). */
+  unreadCount: number;
+  lastActivityAt: Timestamp;
+}
+
+/** One room of an account's inbox. */
+export interface InboxEntry {
+  room: Room;
+  joinedAt: Timestamp;
+  /** The newest of: the latest message, the newest conversation, joining. The inbox is ordered by it, newest first. */
+  lastActivityAt: Timestamp;
+  /** The room's newest message, or absent when it has none. */
+  lastMessage?: MessagePreview | null;
+  /** Messages others posted after the account's read markers, over the room's conversations. */
+  unreadCount: number;
+  conversations: InboxConversation[];
+  /** Grows with every change of the entry; keep it to resubscribe with only what changed. */
+  version: number;
+}
+
+/** A page of `inbox.get`. */
+export interface InboxPage {
+  entries: InboxEntry[];
+  hasMore: boolean;
+  /** Pass it as `cursor` for the next page. */
+  nextCursor?: string | null;
+}
+
+/** A page request of `inbox.get`: `limit` defaults to 50 on the server. */
+export interface InboxQuery {
+  limit?: number;
+  cursor?: string;
+}
+
+/** The account joined a room (or, when subscribing, a room not listed as known). */
+export interface InboxRoomAddedEvent {
+  type: "inbox.room_added";
+  roomId: string;
+  timestamp: Timestamp;
+  entry: InboxEntry;
+}
+
+/** A room's entry changed: last message, unread count, read position or conversations. */
+export interface InboxRoomUpdatedEvent {
+  type: "inbox.room_updated";
+  roomId: string;
+  timestamp: Timestamp;
+  entry: InboxEntry;
+}
+
+/** The account left the room or was removed from it. */
+export interface InboxRoomRemovedEvent {
+  type: "inbox.room_removed";
+  roomId: string;
+  timestamp: Timestamp;
+}
+
+/** Every event an inbox subscription delivers. */
+export type InboxEvent = InboxRoomAddedEvent | InboxRoomUpdatedEvent | InboxRoomRemovedEvent;
 
 /** The first frame of every connection. */
 export interface WelcomeFrame {

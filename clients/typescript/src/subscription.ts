@@ -1,5 +1,5 @@
 import type { ConversationsError } from "./errors.js";
-import type { Conversation, ConversationEvent, Room, RoomEvent } from "./protocol.js";
+import type { Conversation, ConversationEvent, InboxEntry, InboxEvent, Room, RoomEvent } from "./protocol.js";
 import { isMessageLogEvent } from "./protocol.js";
 
 /** Options of {@link ConversationsClient.subscribe}. */
@@ -289,4 +289,81 @@ export class RoomSubscription extends Subscription<RoomEvent> {
   deliver(event: RoomEvent): void {
     this.emit(event);
   }
+}
+
+/** Options of {@link ConversationsClient.subscribeInbox}. */
+export interface SubscribeInboxOptions {
+  /**
+   * Entries you already hold (from {@link ConversationsClient.inbox}, or stored from an earlier subscription): the server then
+   * sends only what differs from them. Default: none, so every room arrives as `inbox.room_added`.
+   */
+  entries?: InboxEntry[];
+  /** Called with each event, synchronously, in order, after {@link InboxSubscription.entries} reflects it. */
+  onEvent?: (event: InboxEvent) => void;
+  /** Called once when the subscription ends. */
+  onEnd?: (error?: ConversationsError) => void;
+  /** Cancels the subscribe command, and ends the subscription when aborted later. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The account's inbox, followed live: rooms joined and left, and entries whose last message, unread count or read position
+ * changed. It keeps the current entries ({@link entries}, newest activity first); after a reconnect the client subscribes
+ * again with the version of every entry held, so only what changed meanwhile arrives, once.
+ */
+export class InboxSubscription extends Subscription<InboxEvent> {
+  readonly #entries = new Map<string, InboxEntry>();
+
+  /** @internal */
+  constructor(host: SubscriptionHost, options: SubscribeInboxOptions) {
+    super(host, options.onEvent, options.onEnd);
+    for (const entry of options.entries ?? []) this.#entries.set(entry.room.id, entry);
+  }
+
+  /** @internal */
+  get key(): string {
+    return "inbox";
+  }
+
+  /** The entries held, newest activity first (then by room id). */
+  get entries(): InboxEntry[] {
+    return [...this.#entries.values()].sort(compareEntries);
+  }
+
+  /** The entry of one room, if held. */
+  entry(roomId: string): InboxEntry | undefined {
+    return this.#entries.get(roomId);
+  }
+
+  /** Unread messages over every room held. */
+  get unreadCount(): number {
+    let n = 0;
+    for (const entry of this.#entries.values()) n += entry.unreadCount;
+    return n;
+  }
+
+  /** @internal The versions held, sent when subscribing again. */
+  known(): Record<string, number> {
+    const known: Record<string, number> = {};
+    for (const [roomId, entry] of this.#entries) known[roomId] = entry.version;
+    return known;
+  }
+
+  /** @internal Applies an event unless it repeats what is held. */
+  deliver(event: InboxEvent): void {
+    if (event.type === "inbox.room_removed") {
+      if (!this.#entries.delete(event.roomId)) return;
+    } else {
+      const held = this.#entries.get(event.roomId);
+      if (held && held.version >= event.entry.version) return;
+      this.#entries.set(event.roomId, event.entry);
+    }
+    this.emit(event);
+  }
+}
+
+function compareEntries(a: InboxEntry, b: InboxEntry): number {
+  const byTime = Date.parse(b.lastActivityAt) - Date.parse(a.lastActivityAt);
+  if (byTime !== 0 && !Number.isNaN(byTime)) return byTime;
+  return a.room.id < b.room.id ? -1 : a.room.id > b.room.id ? 1 : 0;
 }

@@ -151,6 +151,11 @@ internal sealed class ChatClientFlowEngine(
                     }
                 }
             }
+            catch (Exception ex) when (stream.IsClosed)
+            {
+                // A participant stopped the reply (it is stored with the text so far): not a model failure.
+                throw new OperationCanceledException("The reply was stopped.", ex, cancellationToken);
+            }
             catch (Exception ex)
             {
                 Log.ModelFailed(logger, ex, agentId, context.Trigger.Conversation.Id);

@@ -21,7 +21,7 @@ internal static class ChatHistoryBuilder
         foreach (var message in log)
         {
             // Deleted messages have no content; failed and unfinished ones are not something anyone said.
-            if (message.IsDeleted || message.Status != MessageStatus.Complete)
+            if (message.IsDeleted || message.Status is not (MessageStatus.Complete or MessageStatus.Stopped))
             {
                 continue;
             }

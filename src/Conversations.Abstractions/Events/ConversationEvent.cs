@@ -23,6 +23,7 @@ namespace Conversations;
 [JsonDerivedType(typeof(TypingEvent), "conversation.typing")]
 [JsonDerivedType(typeof(ReadEvent), "conversation.read")]
 [JsonDerivedType(typeof(FlowFailedEvent), "conversation.flow_failed")]
+[JsonDerivedType(typeof(MessageStopRequestedEvent), "conversation.message_stop_requested")]
 public abstract class ConversationEvent
 {
     private protected ConversationEvent()

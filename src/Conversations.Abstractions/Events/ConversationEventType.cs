@@ -42,6 +42,9 @@ public readonly struct ConversationEventType : IEquatable<ConversationEventType>
     /// <summary><c>conversation.flow_failed</c>: an agent's flow threw or timed out.</summary>
     public static ConversationEventType FlowFailed { get; } = new("conversation.flow_failed");
 
+    /// <summary><c>conversation.message_stop_requested</c>: a participant asked to stop a streaming message; its writer stops it.</summary>
+    public static ConversationEventType MessageStopRequested { get; } = new("conversation.message_stop_requested");
+
     /// <summary>Initializes a new instance of the <see cref="ConversationEventType"/> struct.</summary>
     /// <param name="value">The event name.</param>
     /// <exception cref="ArgumentException"><paramref name="value"/> is null, empty or white space.</exception>

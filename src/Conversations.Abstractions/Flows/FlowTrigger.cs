@@ -18,6 +18,12 @@ public sealed class FlowTrigger
     /// <summary>Gets the posted message, for <see cref="FlowTriggerKind.MessagePosted"/>.</summary>
     public Message? Message { get; init; }
 
+    /// <summary>
+    /// Gets the agent's earlier reply that a <see cref="FlowTriggerKind.Regenerate"/> trigger replaces (it is deleted); otherwise
+    /// <see langword="null"/>.
+    /// </summary>
+    public string? ReplacedMessageId { get; init; }
+
     /// <summary>Gets the sequence of the posted message; 0 for <see cref="FlowTriggerKind.ConversationCreated"/>.</summary>
     public long Sequence => Message?.Sequence ?? 0;
 

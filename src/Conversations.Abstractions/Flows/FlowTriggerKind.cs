@@ -8,4 +8,10 @@ public enum FlowTriggerKind
 
     /// <summary>A message was posted by someone else: continue the flow.</summary>
     MessagePosted = 1,
+
+    /// <summary>
+    /// A participant asked the agent to answer <see cref="FlowTrigger.Message"/> again (<see cref="IMessageService.RegenerateAsync"/>):
+    /// its earlier reply, <see cref="FlowTrigger.ReplacedMessageId"/>, was deleted, and the new reply is posted at the end of the conversation.
+    /// </summary>
+    Regenerate = 2,
 }

@@ -11,4 +11,10 @@ public enum MessageStatus
 
     /// <summary>The stream that produced the message failed or was cancelled; the text is what arrived.</summary>
     Failed = 2,
+
+    /// <summary>
+    /// A participant stopped the stream before it finished (<see cref="IMessageService.StopAsync"/>): the message is final with
+    /// the text that arrived until then, like <see cref="Complete"/>, and marked as stopped.
+    /// </summary>
+    Stopped = 3,
 }

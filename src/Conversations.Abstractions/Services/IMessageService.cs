@@ -71,4 +71,35 @@ public interface IMessageService
     /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests. The default is <see cref="CancellationToken.None"/>.</param>
     /// <returns>The open stream. Dispose it to fail the message if it was neither completed nor failed.</returns>
     Task<MessageStream> BeginStreamAsync(Account caller, string conversationId, StreamMessageRequest? request = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stops a message that is streaming: it is stored with the text that arrived so far and status
+    /// <see cref="MessageStatus.Stopped"/>, and the agent flow writing it is cancelled (its trigger counts as done, it is not
+    /// retried). The engine that writes the stream stops it, also when that is another engine sharing the store and the bus.
+    /// </summary>
+    /// <param name="caller">A member of the room (as for posting): any member may stop an agent's reply; a person's stream only its sender, an admin or an owner.</param>
+    /// <param name="conversationId">The conversation.</param>
+    /// <param name="messageId">The streaming message.</param>
+    /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests. The default is <see cref="CancellationToken.None"/>.</param>
+    /// <returns>The stopped message.</returns>
+    /// <exception cref="ConflictException">The message is not streaming (it completed, failed or was stopped first).</exception>
+    /// <exception cref="UnavailableException">Another engine writes the stream and did not confirm the stop within <c>ConversationsOptions.StopTimeout</c>.</exception>
+    Task<Message> StopAsync(Account caller, string conversationId, string messageId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Asks the agent that wrote <paramref name="messageId"/> to answer the message it replied to again. The old reply is
+    /// replaced: it is deleted (it keeps its place as a deleted message), and in the same store write the agent is owed a
+    /// <see cref="FlowTriggerKind.Regenerate"/> run, which posts the new reply at the end of the conversation, replying to the
+    /// same message. Exactly once: the run is durable like any trigger, its replies get client message ids derived from the
+    /// delete's sequence, and a second request for the same reply is refused with <see cref="ConflictException"/>.
+    /// </summary>
+    /// <param name="caller">A member of the room (as for posting).</param>
+    /// <param name="conversationId">The conversation.</param>
+    /// <param name="messageId">The agent's reply to replace.</param>
+    /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests. The default is <see cref="CancellationToken.None"/>.</param>
+    /// <returns>The replaced reply, now deleted.</returns>
+    /// <exception cref="InvalidArgumentException">The message is not an agent's reply to a message.</exception>
+    /// <exception cref="ConflictException">The reply is deleted (already replaced), still streaming, the message it answered is deleted, or the agent no longer auto-responds in the room.</exception>
+    /// <exception cref="UnavailableException">The store cannot record a regeneration (see <c>ConversationStore.UpdateMessageWithTriggerAsync</c>).</exception>
+    Task<Message> RegenerateAsync(Account caller, string conversationId, string messageId, CancellationToken cancellationToken = default);
 }

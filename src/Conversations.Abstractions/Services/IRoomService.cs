@@ -56,4 +56,33 @@ public interface IRoomService
     /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests. The default is <see cref="CancellationToken.None"/>.</param>
     /// <returns>The events.</returns>
     IAsyncEnumerable<ConversationEvent> SubscribeAsync(Account caller, string roomId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads a page of the caller's inbox: its rooms by last activity (newest first), each with its latest message, the number
+    /// of messages others posted after the caller's read markers, and the caller's read position in each conversation.
+    /// </summary>
+    /// <param name="caller">The account whose inbox to read; not the system account.</param>
+    /// <param name="query">The page; <see langword="null"/> for the first 50 entries.</param>
+    /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests. The default is <see cref="CancellationToken.None"/>.</param>
+    /// <returns>The page.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="caller"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidArgumentException">The caller is the system account, the limit is out of range, or the cursor is malformed.</exception>
+    Task<InboxPage> GetInboxAsync(Account caller, InboxQuery? query = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Follows the caller's inbox. First, for every room whose entry differs from <paramref name="knownVersions"/>, an
+    /// <see cref="InboxRoomAddedEvent"/> (not known) or <see cref="InboxRoomUpdatedEvent"/> (known at another version), newest
+    /// activity first, and an <see cref="InboxRoomRemovedEvent"/> for each known room the caller is no longer in; then live:
+    /// rooms the caller joins and leaves, and entries whose last message, unread count or read position changed. Entries are
+    /// read from the store whenever the bus rings for one of the caller's rooms, so a subscriber that resubscribes with the
+    /// versions it holds misses nothing and gets nothing twice.
+    /// </summary>
+    /// <param name="caller">The account whose inbox to follow; not the system account.</param>
+    /// <param name="knownVersions">The entries the caller already holds, as room id to <see cref="InboxEntry.Version"/>; <see langword="null"/> or empty for none.</param>
+    /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests. The default is <see cref="CancellationToken.None"/>.</param>
+    /// <returns>The events, until cancelled.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="caller"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidArgumentException">The caller is the system account, or a known room id or version is malformed.</exception>
+    /// <exception cref="LimitExceededException"><paramref name="knownVersions"/> lists more rooms than <c>ConversationsOptions.MaxInboxKnownRooms</c>.</exception>
+    IAsyncEnumerable<InboxEvent> SubscribeInboxAsync(Account caller, IReadOnlyDictionary<string, long>? knownVersions = null, CancellationToken cancellationToken = default);
 }

@@ -111,6 +111,22 @@ internal sealed partial class ConversationsConnection
             case CommandTypes.StreamFail:
                 return FrameWriter.Ack(id, await CloseStreamAsync(f, complete: false, ct).ConfigureAwait(false), Json.Message);
 
+            case CommandTypes.MessagesStop:
+                return FrameWriter.Ack(id, await s.Messages.StopAsync(_account, Required(f.ConversationId, "conversationId"), Required(f.MessageId, "messageId"), ct).ConfigureAwait(false), Json.Message);
+
+            case CommandTypes.MessagesRegenerate:
+                return FrameWriter.Ack(id, await s.Messages.RegenerateAsync(_account, Required(f.ConversationId, "conversationId"), Required(f.MessageId, "messageId"), ct).ConfigureAwait(false), Json.Message);
+
+            case CommandTypes.InboxGet:
+                return FrameWriter.Ack(id, await s.Rooms.GetInboxAsync(_account, new InboxQuery { Limit = f.Limit ?? 50, Cursor = f.Cursor }, ct).ConfigureAwait(false), Json.InboxPage);
+
+            case CommandTypes.InboxSubscribe:
+                return await SubscribeInboxAsync(id, f.Known, ct).ConfigureAwait(false);
+
+            case CommandTypes.InboxUnsubscribe:
+                await UnsubscribeAsync(InboxKey).ConfigureAwait(false);
+                return FrameWriter.Ack(id);
+
             case { } type when type.StartsWith(AssetCommandTypes.Prefix, StringComparison.Ordinal):
                 return await ExecuteAssetCommandAsync(f, ct).ConfigureAwait(false);
 

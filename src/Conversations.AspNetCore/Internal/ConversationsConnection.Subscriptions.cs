@@ -11,6 +11,8 @@ internal sealed partial class ConversationsConnection
 
     private static string RoomKey(string roomId) => "r:" + roomId;
 
+    private const string InboxKey = "inbox";
+
     private async Task<byte[]?> SubscribeConversationAsync(string id, string conversationId, long afterSequence, CancellationToken ct)
     {
         if (afterSequence < 0)
@@ -24,8 +26,11 @@ internal sealed partial class ConversationsConnection
         // Authorize before acknowledging: the subscription itself only fails lazily, on its first read.
         var conversation = await _services.Conversations.GetAsync(_account, conversationId, ct).ConfigureAwait(false);
         await UnsubscribeAsync(key).ConfigureAwait(false);
+        var name = SubscriptionNames.Conversation(conversationId);
+
         // What the store already holds at the ack is history the client asked for; later changes are news (delivery lag).
-        var acknowledged = Start(key, token => _services.Messages.SubscribeAsync(_account, conversationId, afterSequence, token), conversationId, null, conversation.LastSequence);
+        var replayThrough = conversation.LastSequence;
+        var acknowledged = Start(key, token => _services.Messages.SubscribeAsync(_account, conversationId, afterSequence, token), e => EventFrame(e, name, replayThrough), name, conversationId, null);
         await EnqueueAsync(FrameWriter.Ack(id, conversation, Json.Conversation), ct).ConfigureAwait(false);
         acknowledged.TrySetResult();
         return null;
@@ -37,10 +42,32 @@ internal sealed partial class ConversationsConnection
         EnsureSubscriptionRoom(key);
         var room = await _services.Rooms.GetRoomAsync(_account, roomId, ct).ConfigureAwait(false);
         await UnsubscribeAsync(key).ConfigureAwait(false);
-        var acknowledged = Start(key, token => _services.Rooms.SubscribeAsync(_account, roomId, token), null, roomId, replayThrough: -1);
+        var name = SubscriptionNames.Room(roomId);
+        var acknowledged = Start(key, token => _services.Rooms.SubscribeAsync(_account, roomId, token), e => EventFrame(e, name, replayThrough: -1), name, null, roomId);
         await EnqueueAsync(FrameWriter.Ack(id, room, Json.Room), ct).ConfigureAwait(false);
         acknowledged.TrySetResult();
         return null;
+    }
+
+    private async Task<byte[]?> SubscribeInboxAsync(string id, Dictionary<string, long>? known, CancellationToken ct)
+    {
+        EnsureSubscriptionRoom(InboxKey);
+
+        // The engine checks the caller and the known versions at the call, so bad input is refused before the ack.
+        var events = _services.Rooms.SubscribeInboxAsync(_account, known, CancellationToken.None);
+        await UnsubscribeAsync(InboxKey).ConfigureAwait(false);
+        var acknowledged = Start(InboxKey, token => WithToken(events, token), e => new OutboundFrame(FrameWriter.Event(e)), SubscriptionNames.Inbox, null, null);
+        await EnqueueAsync(FrameWriter.Ack(id, new InboxSubscribeResult(), Json.InboxSubscribeResult), ct).ConfigureAwait(false);
+        acknowledged.TrySetResult();
+        return null;
+
+        static async IAsyncEnumerable<InboxEvent> WithToken(IAsyncEnumerable<InboxEvent> source, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+        {
+            await foreach (var e in source.WithCancellation(token).ConfigureAwait(false))
+            {
+                yield return e;
+            }
+        }
     }
 
     private void EnsureSubscriptionRoom(string key)
@@ -58,8 +85,7 @@ internal sealed partial class ConversationsConnection
     /// Starts following before the ack is queued (the first read begins the engine's subscription), and holds every event
     /// back until the returned source is completed, right after the ack: the ack always comes first.
     /// </summary>
-    private TaskCompletionSource Start(
-        string key, Func<CancellationToken, IAsyncEnumerable<ConversationEvent>> subscribe, string? conversationId, string? roomId, long replayThrough)
+    private TaskCompletionSource Start<T>(string key, Func<CancellationToken, IAsyncEnumerable<T>> subscribe, Func<T, OutboundFrame> frame, string name, string? conversationId, string? roomId)
     {
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
         var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -69,7 +95,7 @@ internal sealed partial class ConversationsConnection
         System.Diagnostics.Activity.Current = null;
         var enumerator = subscribe(cancel.Token).GetAsyncEnumerator(cancel.Token);
         var first = enumerator.MoveNextAsync();
-        var pump = PumpAsync(enumerator, first, acknowledged.Task, conversationId, roomId, replayThrough, cancel.Token);
+        var pump = PumpAsync(enumerator, first, frame, acknowledged.Task, name, conversationId, roomId, cancel.Token);
         System.Diagnostics.Activity.Current = command;
         lock (_subscriptions)
         {
@@ -79,8 +105,7 @@ internal sealed partial class ConversationsConnection
         return acknowledged;
     }
 
-    private async Task PumpAsync(
-        IAsyncEnumerator<ConversationEvent> events, ValueTask<bool> first, Task acknowledged, string? conversationId, string? roomId, long replayThrough, CancellationToken ct)
+    private async Task PumpAsync<T>(IAsyncEnumerator<T> events, ValueTask<bool> first, Func<T, OutboundFrame> frame, Task acknowledged, string name, string? conversationId, string? roomId, CancellationToken ct)
     {
         try
         {
@@ -88,9 +113,7 @@ internal sealed partial class ConversationsConnection
             await acknowledged.WaitAsync(ct).ConfigureAwait(false);
             while (more)
             {
-                var current = events.Current;
-                var live = current is not MessageLogEvent { Sequence: var sequence } || sequence > replayThrough;
-                if (!await EnqueueAsync(new OutboundFrame(FrameWriter.Event(current), current, live), ct).ConfigureAwait(false))
+                if (!await EnqueueAsync(frame(events.Current), ct).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -100,7 +123,7 @@ internal sealed partial class ConversationsConnection
 
             if (!ct.IsCancellationRequested)
             {
-                await EnqueueAsync(FrameWriter.SubscriptionEnded(conversationId, roomId, null, "The subscription ended: the caller is no longer a participant."), ct).ConfigureAwait(false);
+                await EnqueueAsync(FrameWriter.SubscriptionEnded(name, conversationId, roomId, null, "The subscription ended: the caller is no longer a participant."), ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -111,17 +134,21 @@ internal sealed partial class ConversationsConnection
             var (code, message, expected) = ErrorMapping.Map(e);
             if (!expected)
             {
-                Log.SubscriptionFailed(_logger, conversationId ?? roomId ?? "?", _id, e);
+                Log.SubscriptionFailed(_logger, name, _id, e);
             }
 
             await acknowledged.WaitAsync(ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            await EnqueueAsync(FrameWriter.SubscriptionEnded(conversationId, roomId, code, message), ct).ConfigureAwait(false);
+            await EnqueueAsync(FrameWriter.SubscriptionEnded(name, conversationId, roomId, code, message), ct).ConfigureAwait(false);
         }
         finally
         {
             await events.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>An event frame that keeps its event for the delivery metrics: news unless it is log history up to <paramref name="replayThrough"/>.</summary>
+    private static OutboundFrame EventFrame(ConversationEvent e, string subscription, long replayThrough) =>
+        new(FrameWriter.Event(e, subscription), e, e is not MessageLogEvent { Sequence: var sequence } || sequence > replayThrough);
 
     private async Task UnsubscribeAsync(string key)
     {

@@ -6,15 +6,23 @@ using Conversations.Protocol;
 
 namespace Conversations.Internal;
 
-/// <summary>Writes the server's frames as UTF-8 JSON. Event frames are built once per event and shared by every connection.</summary>
+/// <summary>
+/// Writes the server's frames as UTF-8 JSON. An event is serialized once and shared by every connection; each event frame
+/// wraps it with the name of the subscription it belongs to.
+/// </summary>
 internal static class FrameWriter
 {
-    private static readonly ConditionalWeakTable<ConversationEvent, byte[]> s_eventFrames = new();
-    private static readonly ConditionalWeakTable<ConversationEvent, byte[]>.CreateValueCallback s_buildEventFrame = BuildEventFrame;
+    private static readonly ConditionalWeakTable<ConversationEvent, byte[]> s_eventJson = new();
+    private static readonly ConditionalWeakTable<ConversationEvent, byte[]>.CreateValueCallback s_serializeEvent =
+        static e => JsonSerializer.SerializeToUtf8Bytes(e, Json.ConversationEvent);
 
     public static ProtocolJson Json => ProtocolJson.Default;
 
-    public static byte[] Event(ConversationEvent @event) => s_eventFrames.GetValue(@event, s_buildEventFrame);
+    /// <summary>An event frame of a conversation or room subscription.</summary>
+    public static byte[] Event(ConversationEvent @event, string subscription) => EventFrame(s_eventJson.GetValue(@event, s_serializeEvent), subscription);
+
+    /// <summary>An event frame of the inbox subscription.</summary>
+    public static byte[] Event(InboxEvent @event) => EventFrame(JsonSerializer.SerializeToUtf8Bytes(@event, Json.InboxEvent), SubscriptionNames.Inbox);
 
     public static byte[] Ack(string id) => Write(id, static (writer, id) =>
     {
@@ -59,10 +67,11 @@ internal static class FrameWriter
         writer.WriteNumber("maxMessageBytes"u8, state.maxMessageBytes);
     });
 
-    public static byte[] SubscriptionEnded(string? conversationId, string? roomId, string? code, string message) =>
-        Write((conversationId, roomId, code, message), static (writer, state) =>
+    public static byte[] SubscriptionEnded(string subscription, string? conversationId, string? roomId, string? code, string message) =>
+        Write((subscription, conversationId, roomId, code, message), static (writer, state) =>
         {
             writer.WriteString("type"u8, ServerFrameTypes.SubscriptionEnded);
+            writer.WriteString("subscription"u8, state.subscription);
             if (state.conversationId is not null)
             {
                 writer.WriteString("conversationId"u8, state.conversationId);
@@ -81,11 +90,12 @@ internal static class FrameWriter
             writer.WriteString("message"u8, state.message);
         });
 
-    private static byte[] BuildEventFrame(ConversationEvent @event) => Write(@event, static (writer, e) =>
+    private static byte[] EventFrame(byte[] eventJson, string subscription) => Write((eventJson, subscription), static (writer, state) =>
     {
         writer.WriteString("type"u8, ServerFrameTypes.Event);
+        writer.WriteString("subscription"u8, state.subscription);
         writer.WritePropertyName("event"u8);
-        JsonSerializer.Serialize(writer, e, Json.ConversationEvent);
+        writer.WriteRawValue(state.eventJson, skipInputValidation: true);
     });
 
     private static byte[] Write<TState>(TState state, Action<Utf8JsonWriter, TState> body)

@@ -53,6 +53,9 @@ internal sealed partial class HttpEndpoints(
             var body = await BodyAsync(c, Json.ClientFrame).ConfigureAwait(false);
             return await s.Conversations.MarkReadAsync(a, Route(c, "conversationId"), body.Sequence ?? throw new InvalidArgumentException("The body needs \"sequence\"."), ct).ConfigureAwait(false);
         }, Json.ReadMarker));
+        group.MapPost("/conversations/{conversationId}/messages/{messageId}/stop", Handle(CommandTypes.MessagesStop, (c, a, ct) => s.Messages.StopAsync(a, Route(c, "conversationId"), Route(c, "messageId"), ct), Json.Message));
+        group.MapPost("/conversations/{conversationId}/messages/{messageId}/regenerate", Handle(CommandTypes.MessagesRegenerate, (c, a, ct) => s.Messages.RegenerateAsync(a, Route(c, "conversationId"), Route(c, "messageId"), ct), Json.Message, limit: RateLimitOperation.Posts));
+        group.MapGet("/inbox", Handle(CommandTypes.InboxGet, (c, a, ct) => s.Rooms.GetInboxAsync(a, Inbox(c), ct), Json.InboxPage));
         group.MapGet("/conversations/{conversationId}/read-markers", Handle(CommandTypes.ReadMarkers, (c, a, ct) => s.Conversations.GetReadMarkersAsync(a, Route(c, "conversationId"), ct), Json.IReadOnlyListReadMarker));
         MapAssets(group);
     }
@@ -190,6 +193,19 @@ internal sealed partial class HttpEndpoints(
 
     private static string Route(HttpContext context, string name) =>
         context.Request.RouteValues[name] as string ?? throw new InvalidArgumentException($"Missing route value \"{name}\".");
+
+    private static InboxQuery Inbox(HttpContext context)
+    {
+        var q = context.Request.Query;
+        var limit = q["limit"];
+        return new InboxQuery
+        {
+            Limit = limit.Count == 0 ? 50
+                : int.TryParse(limit[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
+                : throw new InvalidArgumentException("Query \"limit\" must be an integer."),
+            Cursor = q["cursor"].Count == 0 ? null : q["cursor"][0],
+        };
+    }
 
     private static HistoryQuery History(HttpContext context)
     {

@@ -22,6 +22,7 @@ internal static class TransportTelemetry
         CommandTypes.ConversationsList, CommandTypes.MessagesPost, CommandTypes.MessagesEdit, CommandTypes.MessagesDelete,
         CommandTypes.MessagesHistory, CommandTypes.Subscribe, CommandTypes.Unsubscribe, CommandTypes.Typing, CommandTypes.Read,
         CommandTypes.ReadMarkers, CommandTypes.StreamBegin, CommandTypes.StreamAppend, CommandTypes.StreamComplete, CommandTypes.StreamFail,
+        CommandTypes.MessagesStop, CommandTypes.MessagesRegenerate, CommandTypes.InboxGet, CommandTypes.InboxSubscribe, CommandTypes.InboxUnsubscribe,
         AssetCommandTypes.UploadBegin, AssetCommandTypes.UploadComplete, AssetCommandTypes.Get, AssetCommandTypes.Link, AssetCommandTypes.Move,
         AssetCommandTypes.Delete, AssetCommandTypes.List, AssetCommandTypes.FoldersCreate, AssetCommandTypes.FoldersMove, AssetCommandTypes.FoldersDelete,
     };

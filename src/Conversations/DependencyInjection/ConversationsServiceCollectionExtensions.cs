@@ -34,6 +34,7 @@ public static class ConversationsServiceCollectionExtensions
         services.AddOptions<ConversationsOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConversationsOptions>, ConversationsOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConversationsOptions>, FlowTimeoutValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConversationsOptions>, ReplyControlsOptionsValidator>());
         services.AddLogging();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -44,6 +45,8 @@ public static class ConversationsServiceCollectionExtensions
         services.TryAddSingleton<TriggerBacklogSampler>();
         services.TryAddSingleton<EventPublisher>();
         services.TryAddSingleton<StreamRegistry>();
+        services.TryAddSingleton<StreamControls>();
+        services.TryAddSingleton<InboxService>();
         services.TryAddSingleton(_ => new FlowEngineCatalog(services));
         services.TryAddSingleton<FlowDispatcher>();
         services.TryAddSingleton<EventHandlerDispatcher>();

@@ -14,6 +14,7 @@ internal sealed class EngineEventListener(
     FlowDispatcher flows,
     StreamRegistry streams,
     EventHandlerDispatcher handlers,
+    MessageService messages,
     ILogger<EngineEventListener> logger) : IAsyncDisposable, IDisposable
 {
     private EventBusSubscription? _subscription;
@@ -61,6 +62,20 @@ internal sealed class EngineEventListener(
         }
     }
 
+    /// <summary>Stop requests for streams this engine writes; regenerations (a delete that may owe a run) ring the dispatcher.</summary>
+    private void ReplyControls(ConversationEvent e)
+    {
+        switch (e)
+        {
+            case MessageStopRequestedEvent stop:
+                _ = messages.StopFromBusAsync(stop);
+                break;
+            case MessageDeletedEvent:
+                flows.Signal();
+                break;
+        }
+    }
+
     private void Dispatch(in EventBusItem item)
     {
         switch (item.Kind)
@@ -77,6 +92,7 @@ internal sealed class EngineEventListener(
                 break;
             default:
                 var e = item.Event!;
+                ReplyControls(e);
                 switch (e)
                 {
                     case MessagePostedEvent { TriggerCount: > 0 }:

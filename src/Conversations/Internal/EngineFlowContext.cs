@@ -4,9 +4,11 @@ namespace Conversations.Internal;
 
 /// <summary>
 /// A flow's view of its trigger. Replies without a client message id get one derived from the trigger and the reply's
-/// place in the run (<c>flow:{sequence}:{index}</c>), so a retried run posts each reply once.
+/// place in the run (<c>flow:{sequence}:{index}</c>, the sequence being the trigger's key: the triggering message's, or for a
+/// regeneration the sequence of the delete that replaced the earlier reply), so a retried run posts each reply once.
+/// Streams it begins can be stopped by a participant, which cancels the run through <paramref name="onStopped"/>.
 /// </summary>
-internal sealed class EngineFlowContext(FlowTrigger trigger, IServiceProvider services, MessageService messages, EngineCore core) : FlowContext
+internal sealed class EngineFlowContext(FlowTrigger trigger, long replyBase, Action onStopped, IServiceProvider services, MessageService messages, EngineCore core) : FlowContext
 {
     private readonly Account _agent = trigger.Agent.ToAccount();
     private int _replies;
@@ -29,8 +31,8 @@ internal sealed class EngineFlowContext(FlowTrigger trigger, IServiceProvider se
 
     public override Task<MessageStream> BeginStreamAsync(StreamMessageRequest? request = null, CancellationToken cancellationToken = default) =>
         request?.ClientMessageId is null
-            ? messages.BeginReplyStreamAsync(_agent, trigger.Conversation.Id, request, ReplyDepth, NextReplyId(), cancellationToken)
-            : messages.BeginStreamAsync(_agent, trigger.Conversation.Id, request, ReplyDepth, cancellationToken);
+            ? messages.BeginReplyStreamAsync(_agent, trigger.Conversation.Id, request, ReplyDepth, NextReplyId(), cancellationToken, onStopped)
+            : messages.BeginStreamAsync(_agent, trigger.Conversation.Id, request, ReplyDepth, cancellationToken, onStopped);
 
     public override Task SetTypingAsync(bool isTyping, CancellationToken cancellationToken = default) =>
         messages.SetTypingAsync(_agent, trigger.Conversation.Id, isTyping, cancellationToken);
@@ -42,5 +44,5 @@ internal sealed class EngineFlowContext(FlowTrigger trigger, IServiceProvider se
         await core.Store.GetParticipantsAsync(trigger.RoomId, cancellationToken).ConfigureAwait(false);
 
     private string NextReplyId() =>
-        string.Create(CultureInfo.InvariantCulture, $"flow:{trigger.Sequence}:{Interlocked.Increment(ref _replies) - 1}");
+        string.Create(CultureInfo.InvariantCulture, $"flow:{replyBase}:{Interlocked.Increment(ref _replies) - 1}");
 }

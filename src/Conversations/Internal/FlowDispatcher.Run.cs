@@ -77,13 +77,21 @@ internal sealed partial class FlowDispatcher
         }
 
         Message? message = null;
-        if (record.Kind == FlowTriggerKind.MessagePosted)
+        string? replaced = null;
+        if (record.Kind is FlowTriggerKind.MessagePosted or FlowTriggerKind.Regenerate)
         {
             message = record.MessageId is { } messageId ? await store.GetMessageAsync(record.ConversationId, messageId, token).ConfigureAwait(false) : null;
             if (message is null || message.IsDeleted)
             {
                 Log.TriggerSkipped(_logger, record.AgentId, record.ConversationId, record.Sequence, "the message was deleted");
                 return Finished;
+            }
+
+            if (record.Kind == FlowTriggerKind.Regenerate)
+            {
+                // The trigger is keyed by the sequence of the delete that replaced the earlier reply.
+                var entries = await store.ReadLogAsync(record.ConversationId, record.Sequence - 1, 1, token).ConfigureAwait(false);
+                replaced = entries.Count == 1 && entries[0].Sequence == record.Sequence ? entries[0].Message.Id : null;
             }
         }
 
@@ -115,6 +123,7 @@ internal sealed partial class FlowDispatcher
             Message = message,
             ChainDepth = record.ChainDepth,
             Attempt = record.Attempts,
+            ReplacedMessageId = replaced,
         };
         return await RunFlowAsync(run, engine, trigger).ConfigureAwait(false);
     }
@@ -136,13 +145,22 @@ internal sealed partial class FlowDispatcher
         var outcome = "completed";
         using var timeout = _core.Options.FlowTimeout is { } limit ? new CancellationTokenSource(limit, _core.Time) : new CancellationTokenSource();
         using var lost = new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, lost.Token, _cancelRuns.Token);
+        using var stopped = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, lost.Token, stopped.Token, _cancelRuns.Token);
         var renewEvery = _core.Options.FlowLeaseDuration / 3;
         await using var renewal = _core.Time.CreateTimer(_ => _ = RenewAsync(run, lost), null, renewEvery, renewEvery).ConfigureAwait(false);
         try
         {
-            var context = new EngineFlowContext(trigger, _services, _services.GetRequiredService<MessageService>(), _core);
+            var context = new EngineFlowContext(trigger, record.Sequence, () => CancelQuietly(stopped), _services, _services.GetRequiredService<MessageService>(), _core);
             await engine.RunAsync(context, linked.Token).ConfigureAwait(false);
+            return Finished;
+        }
+#pragma warning disable CA1031 // A participant stopped the reply: whatever the flow threw on its way out, the trigger is done, never retried.
+        catch (Exception) when (stopped.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            outcome = "stopped";
+            Log.FlowStopped(_logger, record.AgentId, record.ConversationId, record.Sequence);
             return Finished;
         }
         catch (OperationCanceledException) when (lost.IsCancellationRequested)
@@ -181,6 +199,18 @@ internal sealed partial class FlowDispatcher
             activity?.SetTag("conversations.flow.outcome", outcome);
             ConversationsDiagnostics.FlowRunsCounter.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
             ConversationsDiagnostics.FlowDurationHistogram.Record(_core.Time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run ended meanwhile.
         }
     }
 

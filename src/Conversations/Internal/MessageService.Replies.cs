@@ -35,13 +35,13 @@ internal sealed partial class MessageService
     }
 
     /// <summary>Starts a flow's streamed reply exactly once per (trigger, reply index); see <see cref="PostReplyAsync"/>.</summary>
-    public async Task<MessageStream> BeginReplyStreamAsync(Account agent, string conversationId, StreamMessageRequest? request, int chainDepth, string replyId, CancellationToken cancellationToken)
+    public async Task<MessageStream> BeginReplyStreamAsync(Account agent, string conversationId, StreamMessageRequest? request, int chainDepth, string replyId, CancellationToken cancellationToken, Action? onStopped = null)
     {
         request ??= new StreamMessageRequest();
         for (var n = 1; n <= MaxReplyRetries; n++)
         {
             var attempt = new StreamMessageRequest { Format = request.Format, Data = request.Data, ReplyToId = request.ReplyToId, ClientMessageId = ReplyId(replyId, n) };
-            var (stream, existing) = await TryBeginStreamAsync(agent, conversationId, attempt, chainDepth, cancellationToken).ConfigureAwait(false);
+            var (stream, existing) = await TryBeginStreamAsync(agent, conversationId, attempt, chainDepth, cancellationToken, onStopped).ConfigureAwait(false);
             if (stream is not null)
             {
                 return stream;
@@ -67,7 +67,7 @@ internal sealed partial class MessageService
     {
         switch (message.Status)
         {
-            case MessageStatus.Complete:
+            case MessageStatus.Complete or MessageStatus.Stopped:
                 return true;
             case MessageStatus.Streaming when !streams.IsLocal(message.Id):
                 var failed = message.With(status: MessageStatus.Failed);

@@ -8,14 +8,14 @@ internal sealed partial class MessageService
     public Task<MessageStream> BeginStreamAsync(Account caller, string conversationId, StreamMessageRequest? request = null, CancellationToken cancellationToken = default) =>
         BeginStreamAsync(caller, conversationId, request, chainDepth: 0, cancellationToken);
 
-    public async Task<MessageStream> BeginStreamAsync(Account caller, string conversationId, StreamMessageRequest? request, int chainDepth, CancellationToken cancellationToken)
+    public async Task<MessageStream> BeginStreamAsync(Account caller, string conversationId, StreamMessageRequest? request, int chainDepth, CancellationToken cancellationToken, Action? onStopped = null)
     {
-        var (stream, existing) = await TryBeginStreamAsync(caller, conversationId, request, chainDepth, cancellationToken).ConfigureAwait(false);
+        var (stream, existing) = await TryBeginStreamAsync(caller, conversationId, request, chainDepth, cancellationToken, onStopped).ConfigureAwait(false);
         return stream ?? throw new ConflictException($"'{caller.Id}' already used client message id '{request?.ClientMessageId}' in this conversation (message '{existing!.Id}').");
     }
 
     /// <summary>Starts a stream, or returns the message already stored under the request's client message id.</summary>
-    private async Task<(MessageStream? Stream, Message? Existing)> TryBeginStreamAsync(Account caller, string conversationId, StreamMessageRequest? request, int chainDepth, CancellationToken cancellationToken)
+    private async Task<(MessageStream? Stream, Message? Existing)> TryBeginStreamAsync(Account caller, string conversationId, StreamMessageRequest? request, int chainDepth, CancellationToken cancellationToken, Action? onStopped = null)
     {
         EngineCore.ValidateCaller(caller);
         core.ValidateId(conversationId, nameof(conversationId));
@@ -26,7 +26,7 @@ internal sealed partial class MessageService
         var lease = new StreamLease(core.OwnerId, core.Now + core.Options.StreamLeaseDuration);
         var result = await AppendAsync(caller, draft, lease, cancellationToken).ConfigureAwait(false);
         return result.Created
-            ? (new EngineMessageStream(this, caller, result.Message, streams.AddLocal(result.Message)), null)
+            ? (new EngineMessageStream(this, caller, result.Message, streams.AddLocal(result.Message), onStopped), null)
             : (null, result.Message);
     }
 
@@ -35,8 +35,9 @@ internal sealed partial class MessageService
     /// checkpointed to the store in the background (renewing the owner's lease), and the end is stored once, only if the
     /// stream is still this engine's.
     /// </summary>
-    private sealed class EngineMessageStream : MessageStream
+    private sealed class EngineMessageStream : MessageStream, IStoppableStream
     {
+        private readonly Action? _onStopped;
         private readonly MessageService _owner;
         private readonly Account _caller;
         private readonly Message _started;
@@ -49,8 +50,10 @@ internal sealed partial class MessageService
         private volatile bool _lost;
         private bool _closed;
 
-        public EngineMessageStream(MessageService owner, Account caller, Message started, StreamRegistry.LiveStream live)
+        public EngineMessageStream(MessageService owner, Account caller, Message started, StreamRegistry.LiveStream live, Action? onStopped = null)
         {
+            _onStopped = onStopped;
+            owner.Controls.Register(started.Id, this);
             _owner = owner;
             _caller = caller;
             _started = started;
@@ -93,6 +96,21 @@ internal sealed partial class MessageService
         }
 
         public override Task<Message> FailAsync(CancellationToken cancellationToken = default) => CloseAsync(MessageStatus.Failed, _started.Data);
+
+        /// <summary>
+        /// Stops the stream for a participant: marks it closed at once (so the writer's own complete or fail loses the race),
+        /// cancels the flow writing it, and stores the text so far as <see cref="MessageStatus.Stopped"/>.
+        /// </summary>
+        public Task<Message> StopAsync(Account by)
+        {
+            var closing = CloseAsync(MessageStatus.Stopped, _started.Data, by);
+            if (!closing.IsFaulted)
+            {
+                _onStopped?.Invoke();
+            }
+
+            return closing;
+        }
 
         private void Append(string delta)
         {
@@ -187,7 +205,7 @@ internal sealed partial class MessageService
             }
         }
 
-        private async Task<Message> CloseAsync(MessageStatus status, JsonElement? data)
+        private async Task<Message> CloseAsync(MessageStatus status, JsonElement? data, Account? actor = null)
         {
             Task pending;
             lock (_gate)
@@ -204,12 +222,13 @@ internal sealed partial class MessageService
                 // The end is stored whatever the caller's token says (a stream is never left open), and only if the
                 // message is still as it started: recovery may have failed it after this engine lost its lease.
                 var final = _started.With(text: _live.Snapshot().Text, status: status, data: data);
-                return await _owner.TryStoreChangeAsync(_caller, final, CancellationToken.None).ConfigureAwait(false)
+                return await _owner.TryStoreChangeAsync(actor ?? _caller, final, CancellationToken.None).ConfigureAwait(false)
                     ?? throw new ConflictException($"The stream of message '{_started.Id}' was ended elsewhere: its lease ran out and it was recovered as failed.");
             }
             finally
             {
                 _owner.Streams.Remove(_started.Id);
+                _owner.Controls.Unregister(_started.Id, this);
             }
         }
 

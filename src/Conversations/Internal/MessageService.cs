@@ -9,6 +9,7 @@ internal sealed partial class MessageService(
     StreamRegistry streams,
     FlowDispatcher flows,
     Transport.ConversationEventBus bus,
+    StreamControls controls,
     ILogger<MessageService> logger) : IMessageService
 {
     /// <summary>How many times an edit or delete that lost a race with another change is tried again before <c>conflict</c>.</summary>

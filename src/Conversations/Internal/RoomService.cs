@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Conversations.Internal;
 
-internal sealed class RoomService(EngineCore core, EventPublisher publisher, ConversationEventBus bus, ILogger<RoomService> logger) : IRoomService
+internal sealed partial class RoomService(EngineCore core, EventPublisher publisher, ConversationEventBus bus, InboxService inbox, ILogger<RoomService> logger) : IRoomService
 {
     public async Task<Room> CreateRoomAsync(Account caller, CreateRoomRequest request, CancellationToken cancellationToken = default)
     {

@@ -59,4 +59,7 @@ internal sealed partial class ClientFrame
     public long? Sequence { get; set; }
 
     public string? Delta { get; set; }
+
+    /// <summary>The versions of the inbox entries a subscriber holds (<c>inbox.subscribe</c>); <c>cursor</c> pages <c>inbox.get</c> too.</summary>
+    public Dictionary<string, long>? Known { get; set; }
 }

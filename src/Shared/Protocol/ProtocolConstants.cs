@@ -56,6 +56,23 @@ internal static class CommandTypes
     public const string StreamAppend = "stream.append";
     public const string StreamComplete = "stream.complete";
     public const string StreamFail = "stream.fail";
+    public const string MessagesStop = "messages.stop";
+    public const string MessagesRegenerate = "messages.regenerate";
+    public const string InboxGet = "inbox.get";
+    public const string InboxSubscribe = "inbox.subscribe";
+    public const string InboxUnsubscribe = "inbox.unsubscribe";
+}
+
+/// <summary>The names event frames give the subscription they belong to (<c>"subscription"</c>).</summary>
+internal static class SubscriptionNames
+{
+    public const string Inbox = "inbox";
+    public const string ConversationPrefix = "conversation:";
+    public const string RoomPrefix = "room:";
+
+    public static string Conversation(string conversationId) => ConversationPrefix + conversationId;
+
+    public static string Room(string roomId) => RoomPrefix + roomId;
 }
 
 /// <summary>The <c>type</c> values of the asset commands.</summary>

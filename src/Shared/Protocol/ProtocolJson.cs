@@ -17,7 +17,7 @@ internal sealed partial class ProtocolJson
         {
             TypeInfoResolver = context.WithAddedModifier(static info =>
             {
-                if (info.Kind == JsonTypeInfoKind.Object && typeof(ConversationEvent).IsAssignableFrom(info.Type))
+                if (info.Kind == JsonTypeInfoKind.Object && (typeof(ConversationEvent).IsAssignableFrom(info.Type) || typeof(InboxEvent).IsAssignableFrom(info.Type)))
                 {
                     for (var i = info.Properties.Count - 1; i >= 0; i--)
                     {
@@ -67,6 +67,12 @@ internal sealed partial class ProtocolJson
     public JsonTypeInfo<ParticipantSpecDto> ParticipantSpecDto => field ??= Get<ParticipantSpecDto>();
 
     public JsonTypeInfo<ParticipantUpdate> ParticipantUpdate => field ??= Get<ParticipantUpdate>();
+
+    public JsonTypeInfo<InboxEvent> InboxEvent => field ??= Get<InboxEvent>();
+
+    public JsonTypeInfo<InboxPage> InboxPage => field ??= Get<InboxPage>();
+
+    public JsonTypeInfo<InboxSubscribeResult> InboxSubscribeResult => field ??= Get<InboxSubscribeResult>();
 
     private JsonTypeInfo<T> Get<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 }

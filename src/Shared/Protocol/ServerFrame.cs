@@ -17,7 +17,11 @@ internal sealed class ServerFrame
 
     public long? RetryAfterMs { get; set; }
 
-    public ConversationEvent? Event { get; set; }
+    /// <summary>The event of an event frame, read by the subscription named in <see cref="Subscription"/>: a conversation or room event, or an inbox event.</summary>
+    public JsonElement? Event { get; set; }
+
+    /// <summary>The subscription an event or subscription_ended frame belongs to: <c>conversation:{id}</c>, <c>room:{id}</c> or <c>inbox</c>.</summary>
+    public string? Subscription { get; set; }
 
     public string? Protocol { get; set; }
 

@@ -1,7 +1,7 @@
 namespace Conversations.Internal;
 
 /// <summary>
-/// An <see cref="IMessageService"/> that takes a rate-limit permit before each post, stream start and stream append, and
+/// An <see cref="IMessageService"/> that takes a rate-limit permit before each post, stream start, regeneration and stream append, and
 /// otherwise passes every call through. A refused call throws before the inner service runs, so it changes nothing.
 /// </summary>
 /// <remarks>
@@ -36,4 +36,15 @@ internal sealed class RateLimitedMessageService(IMessageService inner, Action<Ac
 
     public IAsyncEnumerable<ConversationEvent> SubscribeAsync(Account caller, string conversationId, long afterSequence = 0, CancellationToken cancellationToken = default) =>
         inner.SubscribeAsync(caller, conversationId, afterSequence, cancellationToken);
+
+    public Task<Message> StopAsync(Account caller, string conversationId, string messageId, CancellationToken cancellationToken = default) =>
+        inner.StopAsync(caller, conversationId, messageId, cancellationToken);
+
+    /// <summary>A regeneration has the agent post a new reply on the caller's behalf, so it counts as one of the caller's posts.</summary>
+    public Task<Message> RegenerateAsync(Account caller, string conversationId, string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        acquire(caller, RateLimitOperation.Posts);
+        return inner.RegenerateAsync(caller, conversationId, messageId, cancellationToken);
+    }
 }

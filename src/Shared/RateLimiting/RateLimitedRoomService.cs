@@ -21,4 +21,10 @@ internal sealed class RateLimitedRoomService(IRoomService inner, Action<Account,
 
     public IAsyncEnumerable<ConversationEvent> SubscribeAsync(Account caller, string roomId, CancellationToken cancellationToken = default) =>
         inner.SubscribeAsync(caller, roomId, cancellationToken);
+
+    public Task<InboxPage> GetInboxAsync(Account caller, InboxQuery? query = null, CancellationToken cancellationToken = default) =>
+        inner.GetInboxAsync(caller, query, cancellationToken);
+
+    public IAsyncEnumerable<InboxEvent> SubscribeInboxAsync(Account caller, IReadOnlyDictionary<string, long>? knownVersions = null, CancellationToken cancellationToken = default) =>
+        inner.SubscribeInboxAsync(caller, knownVersions, cancellationToken);
 }

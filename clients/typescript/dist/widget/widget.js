@@ -303,7 +303,8 @@ class ChatWidget {
         const note = li.querySelector(".note");
         note.textContent = item.status === "pending" ? (this.#client?.state === "open" ? "Sending…" : "Waiting for connection…")
             : item.status === "unsent" ? "Not sent" + (item.error ? `: ${item.error.message}` : "")
-                : item.status === "failed" ? "The reply was interrupted." : "";
+                : item.status === "failed" ? "The reply was interrupted."
+                    : item.status === "stopped" ? "Stopped." : "";
         if (!this.#els.panel.hidden && !document.hidden && (item.status === "complete" || item.status === "streaming"))
             this.#view?.markRead();
         this.#scrollToEnd();
