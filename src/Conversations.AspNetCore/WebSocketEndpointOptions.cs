@@ -47,6 +47,16 @@ public sealed class WebSocketEndpointOptions
     [Range(1, 100_000)]
     public int MaxSubscriptionsPerConnection { get; set; } = 256;
 
+    /// <summary>
+    /// Gets or sets how many posts one connection may have in flight. Posts sent back to back are not run one after another:
+    /// each is checked as it arrives and handed to the store in the order sent, so they are numbered in that order and
+    /// share a commit, and their acks follow in the same order. Past this many unanswered posts the connection reads no
+    /// further frame until they are answered. Any other command waits for the posts sent before it.
+    /// </summary>
+    /// <value>The default value is 64.</value>
+    [Range(1, 4_096)]
+    public int MaxPipelinedPosts { get; set; } = 64;
+
     /// <summary>Gets or sets how many streamed messages one connection may have open at once.</summary>
     /// <value>The default value is 16.</value>
     [Range(1, 10_000)]

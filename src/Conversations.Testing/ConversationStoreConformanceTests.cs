@@ -39,8 +39,10 @@ public abstract partial class ConversationStoreConformanceTests : IAsyncLifetime
     {
         ConfigureStore(builder);
 
-        // The suite drives triggers through the store itself: the engine's dispatcher only acts when a service rings it.
+        // The suite drives triggers through the store itself: the engine runs no flows (so its dispatcher claims nothing)
+        // and polls rarely.
         Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions.Configure<ConversationsOptions>(builder.Services, o => o.PollInterval = TimeSpan.FromHours(1));
+        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.RemoveAll<IFlowEngine>(builder.Services);
     }).ConfigureAwait(false);
 
     /// <summary>

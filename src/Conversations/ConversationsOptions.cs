@@ -44,6 +44,15 @@ public sealed class ConversationsOptions
     public int MaxPageSize { get; set; } = 200;
 
     /// <summary>
+    /// Gets or sets how long the engine may trust a participation it read (who may post, with which role) before reading it
+    /// again. A change made through this engine takes effect at once; one made by another engine as soon as its event
+    /// arrives on the bus, and at the latest after this long. <see cref="TimeSpan.Zero"/> reads the store for every check
+    /// (at most an hour).
+    /// </summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan AuthorizationCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Gets or sets how deep a chain of agents answering agents may go. A message posted by a flow triggered
     /// by a message at this depth triggers no further flows. 0 means agents never trigger agents.
     /// </summary>

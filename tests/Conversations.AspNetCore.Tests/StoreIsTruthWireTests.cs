@@ -50,7 +50,14 @@ public sealed class StoreIsTruthWireTests(ITestOutputHelper output)
             {
                 await foreach (var e in bob.SubscribeAsync(conversation.Id, resume ? stream.Message.Sequence : 0, safety.Token))
                 {
-                    joined.TrySetResult();
+                    // Joined once the server has caught this subscriber up with the stream: its snapshot (when any delta came
+                    // before), or the post of a stream that has not begun. Appending only then keeps the stream from ending
+                    // before the server took the snapshot — which would rightly show the stored text, then the final one.
+                    if (e is MessageSnapshotEvent || (joinAt == 0 && e is MessagePostedEvent))
+                    {
+                        joined.TrySetResult();
+                    }
+
                     seen.Add(e switch
                     {
                         MessageDeltaEvent d => $"delta {d.Index}",

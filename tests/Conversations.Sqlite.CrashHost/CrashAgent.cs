@@ -24,6 +24,12 @@ internal sealed class CrashAgent(string? runsFile) : IFlowEngine
 
         var sequence = message.Sequence.ToString(CultureInfo.InvariantCulture);
         Record($"START {context.Trigger.Conversation.Id} {sequence} {Environment.ProcessId} {context.Trigger.Attempt}");
+        if (message.Text.StartsWith("hold ", StringComparison.Ordinal) && context.Trigger.Attempt == 1)
+        {
+            // A test kills the process running this first attempt: hold it until then, however slow the machine is.
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        }
+
         var reply = await context.StreamReplyAsync(ChunksAsync(message.Text, sequence, cancellationToken), cancellationToken: cancellationToken);
         Console.Out.WriteLine($"DONE {sequence} {reply.Id} {context.Trigger.Conversation.Id}");
         Record($"END {context.Trigger.Conversation.Id} {sequence} {Environment.ProcessId}");

@@ -16,6 +16,7 @@ using Conversations.Sqlite.CrashHost;
 using Conversations.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 if (args is ["upload", var uploadDb, var uploadFolder])
 {
@@ -28,7 +29,7 @@ var path = args[1];
 
 
 var services = new ServiceCollection();
-services.AddLogging();
+services.AddLogging(logging => logging.AddProvider(new StdoutLoggerProvider()));
 var builder = services.AddConversations(o =>
 {
     // Short leases so a killed owner's work is taken over within a second; every delta checkpointed.

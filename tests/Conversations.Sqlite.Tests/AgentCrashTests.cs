@@ -45,6 +45,7 @@ public sealed class AgentCrashTests(ITestOutputHelper output)
             var trigger = kind switch { 0 => "ACK ", 1 => "DELTA ", _ => "DONE " };
             void Parse(string line)
             {
+                output.WriteLine($"[{run}] {line}");
                 switch (line.Split(' '))
                 {
                     case ["READY", var id]:
@@ -73,7 +74,7 @@ public sealed class AgentCrashTests(ITestOutputHelper output)
 
         await using (var drain = CrashHostProcess.Start("drain", database.Path))
         {
-            await drain.ReadUntilAsync(line => line == "DRAINED", _ => { }, timeout.Token);
+            await drain.ReadUntilAsync(line => line == "DRAINED", line => output.WriteLine($"[drain] {line}"), timeout.Token);
         }
 
         output.WriteLine($"{acknowledged.Count} acknowledged messages, {midStreamKills} kills mid-stream");
@@ -99,7 +100,8 @@ public sealed class AgentCrashTests(ITestOutputHelper output)
             var expected = $"Answer to {user.Text}: one two three four five six seven eight nine ten eleven twelve";
             var mine = replies.Where(r => r.ReplyToId == user.Id).ToArray();
             var dead = triggers.Single(t => t.Sequence == user.Sequence).Status == FlowTriggerStatus.Dead;
-            mine.Count(r => r.Status == MessageStatus.Complete).Should().Be(dead ? 0 : 1, $"message {user.ClientMessageId} is answered exactly once");
+            var trigger = triggers.Single(t => t.Sequence == user.Sequence);
+            mine.Count(r => r.Status == MessageStatus.Complete).Should().Be(dead ? 0 : 1, $"message {user.ClientMessageId} is answered exactly once (trigger {trigger.Status} after {trigger.Attempts} attempts; replies: {string.Join(", ", mine.Select(r => $"{r.ClientMessageId} {r.Status} {r.Text.Length}"))})");
             mine.Where(r => r.Status == MessageStatus.Complete).Should().OnlyContain(r => r.Text == expected);
             foreach (var failed in mine.Where(r => r.Status == MessageStatus.Failed))
             {

@@ -91,7 +91,8 @@ public sealed class TwoProcessFlowTests
         var more = new List<Message>();
         for (var i = 0; i < 4; i++)
         {
-            more.Add(await poster.Messages.PostTextAsync(writer, lanes[0].Id, $"n{i}", cancellationToken: timeout.Token));
+            // The first attempt at the first of them holds until its process is killed (see CrashAgent).
+            more.Add(await poster.Messages.PostTextAsync(writer, lanes[0].Id, i == 0 ? "hold n0" : $"n{i}", cancellationToken: timeout.Token));
         }
 
         await WaitUntilAsync(() => started.Count > before, timeout.Token);

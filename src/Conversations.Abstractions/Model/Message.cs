@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Conversations;
 
@@ -34,7 +35,8 @@ public sealed class Message
     /// <summary>Gets the text. Empty when the message carries only attachments or data, or was deleted.</summary>
     public string Text { get; init; } = string.Empty;
 
-    /// <summary>Gets how <see cref="Text"/> is to be rendered.</summary>
+    /// <summary>Gets how <see cref="Text"/> is to be rendered. Left out of JSON when <see cref="MessageFormat.Plain"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public MessageFormat Format { get; init; }
 
     /// <summary>Gets the attachments.</summary>
@@ -65,9 +67,12 @@ public sealed class Message
     /// Gets the agent-chain depth the message was posted at: 0 when a person (or the host) posted it, one more for each
     /// agent reply in between. Stored with the message; a message deeper than
     /// <c>ConversationsOptions.MaxAgentChainDepth</c> triggers no agents.
+    /// Left out of JSON when 0.
     /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int ChainDepth { get; init; }
 
-    /// <summary>Gets a value indicating whether the message was deleted.</summary>
+    /// <summary>Gets a value indicating whether the message was deleted (<see cref="DeletedAt"/> is set; not part of the JSON).</summary>
+    [JsonIgnore]
     public bool IsDeleted => DeletedAt is not null;
 }

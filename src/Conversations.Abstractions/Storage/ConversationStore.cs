@@ -129,6 +129,12 @@ public abstract partial class ConversationStore
     /// <see cref="FlowTriggerKind.MessagePosted"/> trigger for each auto-respond agent participant other than the sender
     /// (keyed by the message's sequence, carrying its id and <see cref="Message.ChainDepth"/>), and the owner's lease of a
     /// streaming message.
+    /// <para>
+    /// Call order is sequence order: appends to one conversation are numbered in the order the calls were made, whether
+    /// or not the earlier calls have completed. An implementation fixes a message's place (for example, queues it for
+    /// its writer) before the call returns; the engine relies on this to let one client pipeline its posts and still have
+    /// them numbered in the order it sent them.
+    /// </para>
     /// </remarks>
     /// <param name="message">The message.</param>
     /// <param name="options">What to record with it.</param>

@@ -25,13 +25,17 @@ internal sealed partial class ConversationsConnection
     private readonly ConnectionRegistry _registry;
     private readonly ILogger _logger;
     private readonly Channel<OutboundFrame> _sendQueue;
-    private readonly List<OutboundFrame> _sent = [];
+    private readonly List<OutboundFrame> _batched = [];
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource<(int Status, string Description)> _closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _id;
     private volatile bool _closing;
     private int _invalidFrames;
     private ActivityContext _handshake;
+
+    // The answers of pipelined posts, in the order the posts arrived (receive loop only).
+    private Task _answered = Task.CompletedTask;
+    private int _postsInFlight;
 
     public ConversationsConnection(WebSocket socket, Account account, ServiceSet services, WebSocketEndpointOptions options, ConnectionRegistry registry, ILogger logger)
     {
@@ -61,10 +65,10 @@ internal sealed partial class ConversationsConnection
     public async Task RunAsync(string subprotocol)
     {
         _registry.Add(this);
+        Log.ConnectionOpened(_logger, _id, _account.Id, subprotocol);
         TransportTelemetry.ConnectionsOpen.Add(1, new KeyValuePair<string, object?>(ConversationsDiagnostics.TransportTag, TransportTelemetry.WebSocket));
         // Commands start traces of their own, linked to the handshake's (which lasts as long as the connection).
         _handshake = Activity.Current?.Context ?? default;
-        Log.ConnectionOpened(_logger, _id, _account.Id, subprotocol);
         var reason = "closed";
         try
         {
@@ -153,33 +157,47 @@ internal sealed partial class ConversationsConnection
     /// <summary>
     /// Drains the queue. Frames that are already waiting go out together in one WebSocket message, separated by a line
     /// feed (JSON text never contains a raw one): under load that saves a send per frame; when idle each frame goes alone.
+    /// The batch buffer is rented only while a batch is sent, so an idle connection holds none.
     /// </summary>
     private async Task SendLoopAsync()
     {
         var reader = _sendQueue.Reader;
-        var batch = new ArrayBufferWriter<byte>(MaxBatchBytes + 1024);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (!_closing && reader.TryRead(out var frame))
             {
-                _sent.Add(frame);
-                ReadOnlyMemory<byte> message = frame.Bytes;
-                if (reader.TryPeek(out _))
+                if (!reader.TryPeek(out var second) || frame.Bytes.Length + 1 + second.Bytes.Length > MaxBatchBytes)
                 {
-                    batch.ResetWrittenCount();
-                    batch.Write(frame.Bytes);
-                    while (batch.WrittenCount < MaxBatchBytes && reader.TryRead(out var next))
-                    {
-                        batch.Write("\n"u8);
-                        batch.Write(next.Bytes);
-                        _sent.Add(next);
-                    }
-
-                    message = batch.WrittenMemory;
+                    await _socket.SendAsync(frame.Bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    RecordDelivery(frame);
+                    continue;
                 }
 
-                await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-                RecordDeliveries();
+                var batch = ArrayPool<byte>.Shared.Rent(MaxBatchBytes);
+                try
+                {
+                    frame.Bytes.CopyTo(batch, 0);
+                    var length = frame.Bytes.Length;
+                    _batched.Add(frame);
+                    while (reader.TryPeek(out var next) && length + 1 + next.Bytes.Length <= MaxBatchBytes && reader.TryRead(out next))
+                    {
+                        batch[length++] = (byte)'\n';
+                        next.Bytes.CopyTo(batch, length);
+                        length += next.Bytes.Length;
+                        _batched.Add(next);
+                    }
+
+                    await _socket.SendAsync(batch.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    foreach (var sent in _batched)
+                    {
+                        RecordDelivery(sent);
+                    }
+                }
+                finally
+                {
+                    _batched.Clear();
+                    ArrayPool<byte>.Shared.Return(batch);
+                }
             }
 
             if (_closing)
@@ -189,41 +207,45 @@ internal sealed partial class ConversationsConnection
         }
     }
 
-    /// <summary>Counts the events just written, and how long after their commit they went out.</summary>
-    private void RecordDeliveries()
+    /// <summary>Counts an event just written, and how long after its commit it went out.</summary>
+    private void RecordDelivery(OutboundFrame frame)
     {
-        if (TransportTelemetry.Deliveries.Enabled || TransportTelemetry.DeliveryLag.Enabled)
+        if (frame.Event is not { } sent || !(TransportTelemetry.Deliveries.Enabled || TransportTelemetry.DeliveryLag.Enabled))
         {
-            var now = _services.TimeProvider.GetUtcNow();
-            foreach (var frame in _sent)
-            {
-                if (frame.Event is { } sent)
-                {
-                    var type = new KeyValuePair<string, object?>(ConversationsDiagnostics.EventTypeTag, sent.Type.Value);
-                    TransportTelemetry.Deliveries.Add(1, type);
-                    if (frame.Live)
-                    {
-                        TransportTelemetry.DeliveryLag.Record(Math.Max(0, (now - sent.Timestamp).TotalSeconds), type);
-                    }
-                }
-            }
+            return;
         }
 
-        _sent.Clear();
+        var type = new KeyValuePair<string, object?>(ConversationsDiagnostics.EventTypeTag, sent.Type.Value);
+        TransportTelemetry.Deliveries.Add(1, type);
+        if (frame.Live)
+        {
+            TransportTelemetry.DeliveryLag.Record(Math.Max(0, (_services.TimeProvider.GetUtcNow() - sent.Timestamp).TotalSeconds), type);
+        }
     }
 
+    /// <summary>
+    /// Reads frames. Each read first waits for data without a buffer (a zero-byte read), so an idle connection holds no
+    /// receive buffer; one is rented per message and returned once the message is handled.
+    /// </summary>
     private async Task ReceiveLoopAsync()
     {
         var max = _options.MaxMessageBytes;
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(max + 1, 16 * 1024));
-        try
+        while (true)
         {
-            while (true)
+            var waiting = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+            if (waiting.MessageType == WebSocketMessageType.Close)
+            {
+                await DrainPostsAsync().ConfigureAwait(false);
+                return;
+            }
+
+            var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(max + 1, 16 * 1024));
+            try
             {
                 var count = 0;
                 var oversized = false;
-                ValueWebSocketReceiveResult result;
-                do
+                var result = waiting;
+                while (!result.EndOfMessage)
                 {
                     if (!oversized && count == buffer.Length)
                     {
@@ -241,10 +263,10 @@ internal sealed partial class ConversationsConnection
                         oversized = count > max;
                     }
                 }
-                while (!result.EndOfMessage);
 
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
+                    await DrainPostsAsync().ConfigureAwait(false);
                     return;
                 }
 
@@ -266,10 +288,22 @@ internal sealed partial class ConversationsConnection
                     await ProcessAsync(buffer.AsMemory(0, count)).ConfigureAwait(false);
                 }
             }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
-        finally
+    }
+
+    /// <summary>The client is closing: answer the posts it sent before it closed.</summary>
+    private async Task DrainPostsAsync()
+    {
+        try
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            await _answered.WaitAsync(_options.CloseTimeout, _services.TimeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
         }
     }
 
@@ -308,49 +342,98 @@ internal sealed partial class ConversationsConnection
             return;
         }
 
-        // Each command is a trace of its own (or continues the client's, from "traceparent"), not a child of the handshake.
-        var command = TransportTelemetry.CommandName(frame.Type);
-        var parent = ActivityContext.TryParse(frame.TraceParent, null, out var client) ? client : default;
-        Activity.Current = null;
-        using var activity = TransportTelemetry.StartCommand(command, TransportTelemetry.WebSocket, ActivityKind.Server, parent, _handshake);
-        activity?.SetTag(ConversationsDiagnostics.ConnectionIdTag, _id);
-        activity?.SetTag(ConversationsDiagnostics.ConversationIdTag, frame.ConversationId);
-        var started = _services.TimeProvider.GetTimestamp();
-        string? failure = null;
-        byte[] answer;
-        try
+        if (frame.Type == CommandTypes.MessagesPost)
         {
-            var executed = await ExecuteAsync(frame, _lifetime.Token).ConfigureAwait(false);
-            if (executed is null)
+            // Pipelined: the post is checked and handed to the store now, in arrival order (the engine numbers a caller's
+            // posts in call order), and answered in that order once stored; the next frame is read meanwhile.
+            if (_postsInFlight >= _options.MaxPipelinedPosts)
             {
-                return;
+                await _answered.ConfigureAwait(false);
             }
 
-            answer = executed;
+            Interlocked.Increment(ref _postsInFlight);
+            var (post, postSpan) = Start(frame);
+            _answered = AnswerInOrderAsync(frame, post, postSpan, _answered);
+            return;
+        }
+
+        // Any other command runs after the posts sent before it were answered.
+        await _answered.ConfigureAwait(false);
+        var (execution, span) = Start(frame);
+        var answer = await AnswerAsync(frame, execution, span).ConfigureAwait(false);
+        if (answer is not null)
+        {
+            await EnqueueAsync(answer).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Starts a command inside its span: a trace of its own (or the client's, from <c>traceparent</c>) linked to the
+    /// handshake. The span ends when the command is answered (<see cref="AnswerAsync"/>).
+    /// </summary>
+    private (Task<byte[]?> Execution, CommandSpan Span) Start(ClientFrame frame)
+    {
+        var command = TransportTelemetry.CommandName(frame.Type);
+        var parent = ActivityContext.TryParse(frame.TraceParent, null, out var client) ? client : default;
+        var previous = Activity.Current;
+        Activity.Current = null;
+        var activity = TransportTelemetry.StartCommand(command, TransportTelemetry.WebSocket, ActivityKind.Server, parent, _handshake);
+        activity?.SetTag(ConversationsDiagnostics.ConnectionIdTag, _id);
+        activity?.SetTag(ConversationsDiagnostics.ConversationIdTag, frame.ConversationId);
+        try
+        {
+            return (ExecuteAsync(frame, _lifetime.Token), new CommandSpan(command, activity, _services.TimeProvider.GetTimestamp()));
+        }
+        finally
+        {
+            Activity.Current = previous;
+        }
+    }
+
+    private async Task AnswerInOrderAsync(ClientFrame frame, Task<byte[]?> execution, CommandSpan span, Task previous)
+    {
+        var answer = await AnswerAsync(frame, execution, span).ConfigureAwait(false);
+        await previous.ConfigureAwait(false);
+        Interlocked.Decrement(ref _postsInFlight);
+        if (answer is not null)
+        {
+            await EnqueueAsync(answer).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits for a command and returns its answer: its ack, its error frame, or <see langword="null"/> when it already queued its answer (or the connection is closing).</summary>
+    private async Task<byte[]?> AnswerAsync(ClientFrame frame, Task<byte[]?> execution, CommandSpan span)
+    {
+        string? failure = null;
+        try
+        {
+            return await execution.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_closing)
         {
-            return;
+            return null;
         }
         catch (Exception e)
         {
             var (code, message, expected) = ErrorMapping.Map(e);
             if (!expected)
             {
-                Log.CommandFailed(_logger, frame.Type, _id, e);
+                Log.CommandFailed(_logger, frame.Type ?? "?", _id, e);
             }
 
             failure = code;
-            TransportTelemetry.Failed(activity, code, message);
-            answer = FrameWriter.Error(frame.Id, code, message, ErrorMapping.RetryAfter(e));
+            TransportTelemetry.Failed(span.Activity, code, message);
+            return FrameWriter.Error(frame.Id, code, message, ErrorMapping.RetryAfter(e));
         }
         finally
         {
-            TransportTelemetry.RecordCommand(command, TransportTelemetry.WebSocket, failure, _services.TimeProvider.GetElapsedTime(started));
+            TransportTelemetry.RecordCommand(span.Command, TransportTelemetry.WebSocket, failure, _services.TimeProvider.GetElapsedTime(span.Started));
+            span.Activity?.Dispose();
         }
-
-        await EnqueueAsync(answer).ConfigureAwait(false);
     }
+
+    /// <summary>The span and start time of a command that is running.</summary>
+    private readonly record struct CommandSpan(string Command, Activity? Activity, long Started);
 
     /// <summary>Finds the request id of a frame that failed to bind, so the error can name it.</summary>
     private static string? TryReadId(ReadOnlySpan<byte> json)

@@ -12,14 +12,16 @@ namespace Conversations.Internal;
 /// </summary>
 internal static class FrameWriter
 {
-    private static readonly ConditionalWeakTable<ConversationEvent, byte[]> s_eventJson = new();
-    private static readonly ConditionalWeakTable<ConversationEvent, byte[]>.CreateValueCallback s_serializeEvent =
-        static e => JsonSerializer.SerializeToUtf8Bytes(e, Json.ConversationEvent);
+    private static readonly ConditionalWeakTable<ConversationEvent, EventFrames> s_frames = new();
+    private static readonly ConditionalWeakTable<ConversationEvent, EventFrames>.CreateValueCallback s_newFrames = static e => new EventFrames(e);
 
     public static ProtocolJson Json => ProtocolJson.Default;
 
-    /// <summary>An event frame of a conversation or room subscription.</summary>
-    public static byte[] Event(ConversationEvent @event, string subscription) => EventFrame(s_eventJson.GetValue(@event, s_serializeEvent), subscription);
+    /// <summary>
+    /// An event frame of a conversation or room subscription. Every receiver of an event in one subscription gets the same
+    /// bytes: the event is serialized once, and its frame once per subscription name.
+    /// </summary>
+    public static byte[] Event(ConversationEvent @event, string subscription) => s_frames.GetValue(@event, s_newFrames).For(subscription);
 
     /// <summary>An event frame of the inbox subscription.</summary>
     public static byte[] Event(InboxEvent @event) => EventFrame(JsonSerializer.SerializeToUtf8Bytes(@event, Json.InboxEvent), SubscriptionNames.Inbox);
@@ -89,6 +91,28 @@ internal static class FrameWriter
 
             writer.WriteString("message"u8, state.message);
         });
+
+    /// <summary>An event's JSON and its most recent frame; a room's events reach receivers under one or two names.</summary>
+    private sealed class EventFrames(ConversationEvent @event)
+    {
+        private byte[]? _json;
+        private Named? _last;
+
+        public byte[] For(string subscription)
+        {
+            if (Volatile.Read(ref _last) is { } last && string.Equals(last.Subscription, subscription, StringComparison.Ordinal))
+            {
+                return last.Frame;
+            }
+
+            var json = Volatile.Read(ref _json) ?? Interlocked.CompareExchange(ref _json, JsonSerializer.SerializeToUtf8Bytes(@event, Json.ConversationEvent), null) ?? _json!;
+            var frame = EventFrame(json, subscription);
+            Volatile.Write(ref _last, new Named(subscription, frame));
+            return frame;
+        }
+
+        private sealed record Named(string Subscription, byte[] Frame);
+    }
 
     private static byte[] EventFrame(byte[] eventJson, string subscription) => Write((eventJson, subscription), static (writer, state) =>
     {

@@ -22,6 +22,12 @@ internal sealed class EngineCore(
 
     public DateTimeOffset Now => Time.GetUtcNow();
 
+    /// <summary>Gets the participations authorized recently (see <see cref="ConversationsOptions.AuthorizationCacheDuration"/>).</summary>
+    public ParticipantCache Participants { get; } = new(timeProvider, options.Value.AuthorizationCacheDuration);
+
+    // Conversations never move between rooms and are never deleted: once read, what routing needs of one stays true.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Conversation> _conversations = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Gets this engine's owner id in trigger and stream leases: the instance name and a value unique to this start, so a
     /// restarted process never mistakes its predecessor's leases for its own.
@@ -133,6 +139,45 @@ internal sealed class EngineCore(
         ?? throw new NotFoundException($"Conversation '{conversationId}' does not exist.");
 
     /// <summary>
+    /// Returns a conversation for what never changes in it — its id, room, creator and creation time — from memory once it
+    /// was read; its <see cref="Conversation.Title"/> and <see cref="Conversation.LastSequence"/> may be out of date.
+    /// </summary>
+    public async ValueTask<Conversation> GetKnownConversationAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        if (_conversations.TryGetValue(conversationId, out var known))
+        {
+            return known;
+        }
+
+        var conversation = await GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        if (_conversations.Count >= 100_000)
+        {
+            _conversations.Clear();
+        }
+
+        _conversations.TryAdd(conversationId, conversation);
+        return conversation;
+    }
+
+    /// <summary>Returns an account's participation in a room (recently read ones from memory), or <see langword="null"/>.</summary>
+    public async ValueTask<Participant?> GetParticipantAsync(string roomId, string accountId, CancellationToken cancellationToken)
+    {
+        if (Participants.TryGet(roomId, accountId, out var cached))
+        {
+            return cached;
+        }
+
+        var generation = Participants.Generation;
+        var participant = await Store.GetParticipantAsync(roomId, accountId, cancellationToken).ConfigureAwait(false);
+        if (participant is not null)
+        {
+            Participants.Add(participant, generation);
+        }
+
+        return participant;
+    }
+
+    /// <summary>
     /// Returns the caller's participation in the room, or <see langword="null"/> for the system account;
     /// throws <see cref="ForbiddenException"/> for anyone else, and when the caller's role is below <paramref name="minimumRole"/>.
     /// </summary>
@@ -143,7 +188,7 @@ internal sealed class EngineCore(
             return null;
         }
 
-        var participant = await Store.GetParticipantAsync(roomId, caller.Id, cancellationToken).ConfigureAwait(false);
+        var participant = await GetParticipantAsync(roomId, caller.Id, cancellationToken).ConfigureAwait(false);
         if (participant is null || participant.Kind != caller.Kind)
         {
             throw new ForbiddenException($"'{caller.Id}' is not a participant of room '{roomId}'.");

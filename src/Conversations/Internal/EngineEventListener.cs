@@ -81,9 +81,11 @@ internal sealed class EngineEventListener(
         switch (item.Kind)
         {
             case EventBusItemKind.Overflow:
-                // Anything may have been missed: look for triggers, forget mirrors that may lack deltas.
+                // Anything may have been missed: look for triggers, forget mirrors that may lack deltas and participations
+                // that may have changed.
                 flows.Signal();
                 streams.DropMirrors();
+                core.Participants.Clear();
                 handlers.Offer(item);
                 break;
             case EventBusItemKind.CatchUp:
@@ -101,6 +103,12 @@ internal sealed class EngineEventListener(
                         break;
                     case MessageDeltaEvent delta:
                         streams.Observe(delta);
+                        break;
+                    case ParticipantUpdatedEvent updated:
+                        core.Participants.Invalidate(updated.RoomId, updated.Participant.AccountId);
+                        break;
+                    case ParticipantRemovedEvent removed:
+                        core.Participants.Invalidate(removed.RoomId, removed.AccountId);
                         break;
                     case MessageLogEvent { Message.Status: not MessageStatus.Streaming } ended when e is not MessagePostedEvent:
                         streams.Remove(ended.Message.Id);

@@ -28,7 +28,7 @@ internal sealed partial class FlowDispatcher
             {
                 // Another engine holds the trigger; its attempt decides.
             }
-            else if (!await _core.Store.CompleteTriggerAsync(record.Key, _core.OwnerId, completion, CancellationToken.None).ConfigureAwait(false))
+            else if (!await _core.Store.CompleteTriggerAsync(record.Key, run.Owner, completion, CancellationToken.None).ConfigureAwait(false))
             {
                 Log.TriggerLeaseLost(_logger, record.AgentId, record.ConversationId, record.Sequence);
             }
@@ -47,7 +47,11 @@ internal sealed partial class FlowDispatcher
         {
             lock (_gate)
             {
-                _running.Remove(record.Key);
+                // A later claim of the same trigger may have replaced this run meanwhile.
+                if (_running.TryGetValue(record.Key, out var current) && ReferenceEquals(current, run))
+                {
+                    _running.Remove(record.Key);
+                }
             }
 
             Signal();
@@ -69,7 +73,7 @@ internal sealed partial class FlowDispatcher
         }
 
         var conversation = await store.GetConversationAsync(record.ConversationId, token).ConfigureAwait(false);
-        var agent = conversation is null ? null : await store.GetParticipantAsync(conversation.RoomId, record.AgentId, token).ConfigureAwait(false);
+        var agent = conversation is null ? null : await _core.GetParticipantAsync(conversation.RoomId, record.AgentId, token).ConfigureAwait(false);
         if (conversation is null || agent is null || agent.Kind != AccountKind.Agent || !agent.AutoRespond)
         {
             Log.TriggerSkipped(_logger, record.AgentId, record.ConversationId, record.Sequence, "the agent no longer auto-responds in this room");
@@ -219,7 +223,7 @@ internal sealed partial class FlowDispatcher
         try
         {
             var record = run.Record;
-            var renewed = await _core.Store.RenewTriggerLeaseAsync(record.Key, _core.OwnerId, _core.Now + _core.Options.FlowLeaseDuration, CancellationToken.None).ConfigureAwait(false);
+            var renewed = await _core.Store.RenewTriggerLeaseAsync(record.Key, run.Owner, _core.Now + _core.Options.FlowLeaseDuration, CancellationToken.None).ConfigureAwait(false);
             if (!renewed && !lost.IsCancellationRequested)
             {
                 Log.TriggerLeaseLost(_logger, record.AgentId, record.ConversationId, record.Sequence);

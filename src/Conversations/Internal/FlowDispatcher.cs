@@ -32,6 +32,7 @@ internal sealed partial class FlowDispatcher : IAsyncDisposable, IDisposable
     private bool _signalled;
     private bool _stopping;
     private int _busy;
+    private long _claims;
 
     private readonly FlowEngineCatalog _catalog;
 
@@ -199,10 +200,12 @@ internal sealed partial class FlowDispatcher : IAsyncDisposable, IDisposable
             return;
         }
 
+        // Each claim has its own owner id: should this engine claim a trigger again after its lease ran out while an
+        // earlier attempt still runs here, the store refuses that attempt's renewals and completion.
         var now = _core.Now;
         var claim = new TriggerClaim
         {
-            Owner = _core.OwnerId,
+            Owner = _core.OwnerId + "#" + Interlocked.Increment(ref _claims).ToString(System.Globalization.CultureInfo.InvariantCulture),
             Now = now,
             LeaseExpiresAt = now + _core.Options.FlowLeaseDuration,
             MaxCount = free,
@@ -211,7 +214,7 @@ internal sealed partial class FlowDispatcher : IAsyncDisposable, IDisposable
         var claimed = await _core.Store.ClaimTriggersAsync(claim, cancellationToken).ConfigureAwait(false);
         foreach (var record in claimed)
         {
-            StartRun(record);
+            StartRun(record, claim.Owner);
         }
 
         if (claimed.Count == free)
@@ -221,9 +224,9 @@ internal sealed partial class FlowDispatcher : IAsyncDisposable, IDisposable
         }
     }
 
-    private void StartRun(FlowTriggerRecord record)
+    private void StartRun(FlowTriggerRecord record, string owner)
     {
-        var run = new Run(record);
+        var run = new Run(record, owner);
         lock (_gate)
         {
             _busy++;
@@ -253,9 +256,12 @@ internal sealed partial class FlowDispatcher : IAsyncDisposable, IDisposable
         }
     }
 
-    private sealed class Run(FlowTriggerRecord record)
+    private sealed class Run(FlowTriggerRecord record, string owner)
     {
         public FlowTriggerRecord Record { get; } = record;
+
+        /// <summary>Gets the lease owner of this attempt (its claim's).</summary>
+        public string Owner { get; } = owner;
 
         public Task Task { get; set; } = Task.CompletedTask;
 

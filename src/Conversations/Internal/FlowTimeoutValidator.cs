@@ -18,6 +18,7 @@ internal sealed class FlowTimeoutValidator : IValidateOptions<ConversationsOptio
         Check(failures, nameof(ConversationsOptions.FlowLeaseDuration), options.FlowLeaseDuration, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         Check(failures, nameof(ConversationsOptions.StreamLeaseDuration), options.StreamLeaseDuration, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         Check(failures, nameof(ConversationsOptions.StreamCheckpointInterval), options.StreamCheckpointInterval, TimeSpan.Zero, TimeSpan.FromHours(1));
+        Check(failures, nameof(ConversationsOptions.AuthorizationCacheDuration), options.AuthorizationCacheDuration, TimeSpan.Zero, TimeSpan.FromHours(1));
         Check(failures, nameof(ConversationsOptions.PollInterval), options.PollInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
         if (options.FlowRetryMaxDelay < options.FlowRetryDelay)
         {

@@ -69,10 +69,15 @@ internal sealed partial class MessageService
         {
             case MessageStatus.Complete or MessageStatus.Stopped:
                 return true;
-            case MessageStatus.Streaming when !streams.IsLocal(message.Id):
-                var failed = message.With(status: MessageStatus.Failed);
-                await TryStoreChangeAsync(agent, failed, cancellationToken).ConfigureAwait(false);
-                return false;
+            case MessageStatus.Streaming:
+                // The caller holds the trigger's lease, so no earlier attempt is entitled to this reply any more. One
+                // still writing it in this engine (it lost the lease but runs on) is ended as failed, or its end under
+                // way is awaited; an orphan of another engine is failed in the store. Whichever end won decides.
+                var ended = Controls.TryGet(message.Id, out var earlier)
+                    ? await earlier.AbandonAsync().ConfigureAwait(false)
+                    : await TryStoreChangeAsync(agent, message.With(status: MessageStatus.Failed), cancellationToken).ConfigureAwait(false);
+                ended ??= await core.Store.GetMessageAsync(message.ConversationId, message.Id, cancellationToken).ConfigureAwait(false);
+                return ended is not null && (ended.IsDeleted || ended.Status is MessageStatus.Complete or MessageStatus.Stopped);
             default:
                 return message.IsDeleted;
         }

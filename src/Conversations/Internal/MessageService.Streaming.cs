@@ -20,11 +20,12 @@ internal sealed partial class MessageService
         EngineCore.ValidateCaller(caller);
         core.ValidateId(conversationId, nameof(conversationId));
         request ??= new StreamMessageRequest();
+        using var turn = _order.Take(caller.Id, conversationId);
         var conversation = await PrepareNewMessageAsync(caller, conversationId, request.Format, request.Data, request.ClientMessageId, request.ReplyToId, cancellationToken).ConfigureAwait(false);
 
         var draft = NewMessage(caller, conversation, string.Empty, request.Format, [], request.Data, request.ReplyToId, request.ClientMessageId, MessageStatus.Streaming, chainDepth);
         var lease = new StreamLease(core.OwnerId, core.Now + core.Options.StreamLeaseDuration);
-        var result = await AppendAsync(caller, draft, lease, cancellationToken).ConfigureAwait(false);
+        var result = await AppendAsync(caller, draft, lease, turn, cancellationToken).ConfigureAwait(false);
         return result.Created
             ? (new EngineMessageStream(this, caller, result.Message, streams.AddLocal(result.Message), onStopped), null)
             : (null, result.Message);
@@ -49,6 +50,7 @@ internal sealed partial class MessageService
         private Task _checkpoint = Task.CompletedTask;
         private volatile bool _lost;
         private bool _closed;
+        private TaskCompletionSource<Message>? _end;
 
         public EngineMessageStream(MessageService owner, Account caller, Message started, StreamRegistry.LiveStream live, Action? onStopped = null)
         {
@@ -205,25 +207,70 @@ internal sealed partial class MessageService
             }
         }
 
-        private async Task<Message> CloseAsync(MessageStatus status, JsonElement? data, Account? actor = null)
+        /// <summary>
+        /// Ends the stream as <see cref="MessageStatus.Failed"/> with its text so far, for a later attempt of the same flow
+        /// that now holds the trigger: the earlier attempt lost its lease but still runs here, and must not complete a
+        /// second reply. If the stream is already ending, waits for that end instead.
+        /// </summary>
+        /// <returns>The stored end, or <see langword="null"/> when it could not be stored (ended elsewhere).</returns>
+        public async Task<Message?> AbandonAsync()
         {
+            try
+            {
+                return await CloseAsync(MessageStatus.Failed, _started.Data, join: true).ConfigureAwait(false);
+            }
+            catch (ConflictException)
+            {
+                return null;
+            }
+        }
+
+        private Task<Message> CloseAsync(MessageStatus status, JsonElement? data, Account? actor = null, bool join = false)
+        {
+            TaskCompletionSource<Message> end;
             Task pending;
             lock (_gate)
             {
+                if (join && _end is not null)
+                {
+                    return _end.Task;
+                }
+
                 ThrowIfClosed();
                 _closed = true;
+                end = _end = new TaskCompletionSource<Message>(TaskCreationOptions.RunContinuationsAsynchronously);
                 pending = _checkpoint;
             }
 
-            await _renewal.DisposeAsync().ConfigureAwait(false);
-            await pending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _ = FinishAsync(end, pending, status, data, actor);
+            return end.Task;
+        }
+
+        private async Task FinishAsync(TaskCompletionSource<Message> end, Task pending, MessageStatus status, JsonElement? data, Account? actor)
+        {
             try
             {
+                await _renewal.DisposeAsync().ConfigureAwait(false);
+                await pending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
                 // The end is stored whatever the caller's token says (a stream is never left open), and only if the
                 // message is still as it started: recovery may have failed it after this engine lost its lease.
                 var final = _started.With(text: _live.Snapshot().Text, status: status, data: data);
-                return await _owner.TryStoreChangeAsync(actor ?? _caller, final, CancellationToken.None).ConfigureAwait(false)
-                    ?? throw new ConflictException($"The stream of message '{_started.Id}' was ended elsewhere: its lease ran out and it was recovered as failed.");
+                var stored = await _owner.TryStoreChangeAsync(actor ?? _caller, final, CancellationToken.None).ConfigureAwait(false);
+                if (stored is null)
+                {
+                    end.TrySetException(new ConflictException($"The stream of message '{_started.Id}' was ended elsewhere: its lease ran out and it was recovered as failed."));
+                }
+                else
+                {
+                    end.TrySetResult(stored);
+                }
+            }
+#pragma warning disable CA1031 // Whatever failed is the close's outcome, handed to whoever awaits it.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                end.TrySetException(ex);
             }
             finally
             {

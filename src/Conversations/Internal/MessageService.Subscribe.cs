@@ -20,7 +20,7 @@ internal sealed partial class MessageService
             throw new InvalidArgumentException("'afterSequence' must be at least 0.");
         }
 
-        var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        var conversation = await core.GetKnownConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
         await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Observer, cancellationToken).ConfigureAwait(false);
 
         // The subscription is live before the store is read, so nothing committed after the read can slip between the

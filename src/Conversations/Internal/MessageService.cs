@@ -15,6 +15,8 @@ internal sealed partial class MessageService(
     /// <summary>How many times an edit or delete that lost a race with another change is tried again before <c>conflict</c>.</summary>
     private const int ChangeRetries = 1;
 
+    private readonly PostOrder _order = new();
+
     private EngineCore Core => core;
 
     private EventPublisher Publisher => publisher;
@@ -39,11 +41,13 @@ internal sealed partial class MessageService(
             throw new InvalidArgumentException("A message needs text, an attachment or structured data.");
         }
 
+        // The turn is taken before the first await: this caller's posts to the conversation are numbered in call order.
+        using var turn = _order.Take(caller.Id, conversationId);
         var conversation = await PrepareNewMessageAsync(caller, conversationId, request.Format, request.Data, request.ClientMessageId, request.ReplyToId, cancellationToken).ConfigureAwait(false);
         var attachments = await ResolveAttachmentsAsync(caller, conversation.RoomId, request.Attachments, current: null, cancellationToken).ConfigureAwait(false);
 
         var draft = NewMessage(caller, conversation, text, request.Format, attachments, request.Data, request.ReplyToId, request.ClientMessageId, MessageStatus.Complete, chainDepth);
-        var result = await AppendAsync(caller, draft, streamLease: null, cancellationToken).ConfigureAwait(false);
+        var result = await AppendAsync(caller, draft, streamLease: null, turn, cancellationToken).ConfigureAwait(false);
         return result.Message;
     }
 
@@ -129,7 +133,7 @@ internal sealed partial class MessageService(
             throw new InvalidArgumentException("'after' must be at least 0 and 'before' at least 1.");
         }
 
-        var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        var conversation = await core.GetKnownConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
         await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Observer, cancellationToken).ConfigureAwait(false);
 
         // Ask for one more than the page to learn whether more lie beyond it.
@@ -148,7 +152,7 @@ internal sealed partial class MessageService(
     {
         EngineCore.ValidateCaller(caller);
         core.ValidateId(conversationId, nameof(conversationId));
-        var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        var conversation = await core.GetKnownConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
         await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Member, cancellationToken).ConfigureAwait(false);
         publisher.Publish(new TypingEvent
         {
@@ -208,7 +212,7 @@ internal sealed partial class MessageService(
             core.ValidateId(clientMessageId, nameof(clientMessageId));
         }
 
-        var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        var conversation = await core.GetKnownConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
         await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Member, cancellationToken).ConfigureAwait(false);
         await ValidateReplyToAsync(conversationId, replyToId, cancellationToken).ConfigureAwait(false);
         return conversation;
@@ -230,7 +234,7 @@ internal sealed partial class MessageService(
 
     private async Task<Message> GetEditableAsync(Account caller, string conversationId, string messageId, CancellationToken cancellationToken)
     {
-        var conversation = await core.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        var conversation = await core.GetKnownConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
         var participant = await core.AuthorizeAsync(caller, conversation.RoomId, ParticipantRole.Observer, cancellationToken).ConfigureAwait(false);
         var message = await core.Store.GetMessageAsync(conversationId, messageId, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException($"Message '{messageId}' does not exist in conversation '{conversationId}'.");
@@ -258,7 +262,7 @@ internal sealed partial class MessageService(
     /// Appends a message; in the same store write, the triggers of the room's auto-respond agents (unless the message is
     /// deeper than the chain limit) and a streaming message's lease. Then announces it.
     /// </summary>
-    private async Task<Storage.AppendResult> AppendAsync(Account caller, Message draft, Storage.StreamLease? streamLease, CancellationToken cancellationToken)
+    private async Task<Storage.AppendResult> AppendAsync(Account caller, Message draft, Storage.StreamLease? streamLease, PostOrder.Turn turn, CancellationToken cancellationToken)
     {
         var createTriggers = draft.ChainDepth <= core.Options.MaxAgentChainDepth;
         if (!createTriggers)
@@ -277,7 +281,10 @@ internal sealed partial class MessageService(
             FlowTraceContexts.Remember(FlowTraceContexts.ForMessage(draft.Id));
         }
 
-        var result = await core.Store.AppendMessageAsync(draft, new Storage.AppendOptions { CreateTriggers = createTriggers, StreamLease = streamLease }, cancellationToken).ConfigureAwait(false);
+        await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var appending = core.Store.AppendMessageAsync(draft, new Storage.AppendOptions { CreateTriggers = createTriggers, StreamLease = streamLease }, cancellationToken);
+        turn.Dispose();
+        var result = await appending.ConfigureAwait(false);
         activity?.SetTag(ConversationsDiagnostics.SequenceTag, result.Message.Sequence);
         activity?.SetTag(ConversationsDiagnostics.MessageIdTag, result.Message.Id);
         activity?.SetTag("messaging.message.id", result.Message.Id);

@@ -84,6 +84,7 @@ internal sealed class ParticipantService(EngineCore core, EventPublisher publish
             throw new NotFoundException($"'{accountId}' is not a participant of room '{roomId}'.");
         }
 
+        core.Participants.Invalidate(roomId, accountId);
         publisher.Publish(new ParticipantUpdatedEvent { RoomId = roomId, ActorId = caller.Id, Timestamp = core.Now, Participant = changed });
         return changed;
     }
@@ -118,6 +119,7 @@ internal sealed class ParticipantService(EngineCore core, EventPublisher publish
             throw new NotFoundException($"'{accountId}' is not a participant of room '{roomId}'.");
         }
 
+        core.Participants.Invalidate(roomId, accountId);
         publisher.Publish(new ParticipantRemovedEvent { RoomId = roomId, ActorId = caller.Id, Timestamp = core.Now, AccountId = accountId });
     }
 

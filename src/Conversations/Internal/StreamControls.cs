@@ -8,6 +8,12 @@ internal interface IStoppableStream
     /// <summary>Stores the text so far with status <see cref="MessageStatus.Stopped"/> and cancels the flow writing it.</summary>
     /// <exception cref="ConflictException">The stream already ended.</exception>
     Task<Message> StopAsync(Account by);
+
+    /// <summary>
+    /// Ends the stream as <see cref="MessageStatus.Failed"/> for a later attempt of its flow (or waits for an end already
+    /// under way); returns the stored end, or <see langword="null"/> when none could be stored.
+    /// </summary>
+    Task<Message?> AbandonAsync();
 }
 
 /// <summary>The streams this engine writes, by message id, so that a stop request (from a caller or from the bus) finds its writer. Thread-safe.</summary>
