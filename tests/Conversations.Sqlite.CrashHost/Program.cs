@@ -32,9 +32,10 @@ var services = new ServiceCollection();
 services.AddLogging(logging => logging.AddProvider(new StdoutLoggerProvider()));
 var builder = services.AddConversations(o =>
 {
-    // Short leases so a killed owner's work is taken over within a second; every delta checkpointed.
-    o.FlowLeaseDuration = TimeSpan.FromSeconds(1);
-    o.StreamLeaseDuration = TimeSpan.FromSeconds(1);
+    // Short leases so a killed owner's work is taken over within two seconds (long enough that a loaded machine does
+    // not lose live leases to late renewals); every delta checkpointed.
+    o.FlowLeaseDuration = TimeSpan.FromSeconds(2);
+    o.StreamLeaseDuration = TimeSpan.FromSeconds(2);
     o.StreamCheckpointInterval = TimeSpan.Zero;
     o.PollInterval = TimeSpan.FromMilliseconds(50);
     o.MaxFlowAttempts = 50;
