@@ -107,7 +107,9 @@ internal sealed class ConversationsChat(Uri baseUri) : IChat
         var rooms = await client.ListRoomsAsync(cancellationToken);
         var room = rooms.Single(r => r.Name == roomName);
         var conversation = (await client.ListConversationsAsync(room.Id, cancellationToken))[0];
-        return await Follow(user, client, conversation.Id, cancellationToken);
+        var member = new Follower(client, conversation.Id) { User = user };
+        await member.StartAsync(cancellationToken, probe: false);
+        return member;
     }
 
     private async Task<ConversationsClient> ConnectAsync(string user, CancellationToken cancellationToken)
@@ -134,10 +136,18 @@ internal sealed class ConversationsChat(Uri baseUri) : IChat
         private readonly CancellationTokenSource _stop = new();
         private Task? _reading;
 
-        public async Task StartAsync(CancellationToken cancellationToken)
+        public async Task StartAsync(CancellationToken cancellationToken, bool probe = true)
         {
             var events = client.SubscribeAsync(conversationId, 0, _stop.Token).GetAsyncEnumerator(_stop.Token);
             var first = events.MoveNextAsync();
+            if (!probe)
+            {
+                // Idle connections post nothing (as the hand-built hub's only join): the server answers commands of one
+                // connection in order, so once a later command is answered the subscription is live.
+                await client.ListRoomsAsync(cancellationToken);
+                _reading = ReadAsync(events, first);
+                return;
+            }
 
             // The subscription is live once the server answered it: a probe message proves it.
             await client.PostTextAsync(conversationId, "probe|" + User, cancellationToken: cancellationToken);

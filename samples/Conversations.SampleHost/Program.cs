@@ -24,13 +24,14 @@ namespace Conversations.SampleHost
             // Structured logs: one JSON object per line on the console.
             builder.Logging.ClearProviders();
             builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+            builder.AddSampleTelemetry();   // --Telemetry:Exporter console | otlp (--Telemetry:OtlpEndpoint http://collector:4317)
 
             var dataFolder = Path.GetFullPath(config["DataFolder"] ?? Path.Combine(SourceFolder(), "data"));
             Directory.CreateDirectory(dataFolder);
 
             builder.Services.Configure<DemoAgentOptions>(config.GetSection("DemoAgent"));
             builder.Services.AddSingleton(new PeopleDirectory(Path.Combine(dataFolder, "people.json")));
-            builder.Services.AddHealthChecks();
+            builder.Services.AddHealthChecks().AddConversationsHealthChecks();   // store, bus and agent backlog at /health
             builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
 
             // DEVELOPMENT ONLY: a sign-in that trusts any display name. Use your real identity provider in production.
@@ -43,7 +44,8 @@ namespace Conversations.SampleHost
             builder.Services.AddAuthorization();
             var webOrigins = builder.AddWebClientAccess(); // tokens and origins for the SDK and the widget on other sites
 
-            var conversations = builder.Services.AddConversations();
+            // Rate limits per account and per connection, with the defaults; bind "Conversations:RateLimits" to tune them.
+            var conversations = builder.Services.AddConversations().AddRateLimiting(o => config.GetSection("Conversations:RateLimits").Bind(o));
             var store = config["Conversations:Store"] ?? "sqlite";
             if (string.Equals(store, "memory", StringComparison.OrdinalIgnoreCase))
             {

@@ -69,10 +69,15 @@ public static class ConversationsEndpointRouteBuilderExtensions
         };
         var accounts = new AccountResolver(options);
         var registry = new ConnectionRegistry(logger);
+        TransportTelemetry.Track(registry);
         sp.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(registry.CloseAll);
 
         var group = endpoints.MapGroup(pattern);
-        var socket = new WebSocketEndpoint(options, accounts, services, registry, logger);
+        // Runs after the host's conventions (RequireAuthorization and the like): authorization failures get the protocol's answers.
+        ((IEndpointConventionBuilder)group).Finally(EndpointAuthorization.Defer);
+        var authorization = new EndpointAuthorization(logger);
+        var limiter = sp.GetService<IConversationsRateLimiter>();
+        var socket = new WebSocketEndpoint(options, accounts, authorization, services, limiter, registry, logger);
         // The endpoint carries its own WebSocket middleware, so hosts need not call app.UseWebSockets(); if they did, it passes through.
         var upgrade = new WebSocketMiddleware(
             socket.HandleAsync,
@@ -81,7 +86,7 @@ public static class ConversationsEndpointRouteBuilderExtensions
         group.Map("/", upgrade.Invoke).WithDisplayName("Conversations WebSocket");
         if (options.EnableHttpEndpoints)
         {
-            new HttpEndpoints(options, accounts, services, logger).Map(group);
+            new HttpEndpoints(options, accounts, authorization, services, limiter, logger).Map(group);
         }
 
         // The file-system asset store's bytes: outside the group, because the signature in the URL is the credential.

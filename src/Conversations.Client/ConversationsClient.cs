@@ -357,7 +357,7 @@ public sealed partial class ConversationsClient : IAsyncDisposable
             case ServerFrameTypes.Error:
                 if (frame.Id is { } errorId && _pending.TryGetValue(errorId, out var failed))
                 {
-                    failed.Completion.TrySetException(ErrorCodes.ToException(frame.Code, frame.Message));
+                    failed.Completion.TrySetException(ErrorCodes.ToException(frame.Code, frame.Message, frame.RetryAfterMs));
                 }
                 else
                 {
@@ -516,6 +516,12 @@ public sealed partial class ConversationsClient : IAsyncDisposable
 
         var id = Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
         frame.Id = id;
+        // The caller's trace continues on the server (the command's span is its child).
+        if (System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } current)
+        {
+            frame.TraceParent = current.Id;
+        }
+
         var pending = new PendingRequest(JsonSerializer.SerializeToUtf8Bytes(frame, Json.ClientFrame), retryable) { OnAcknowledged = onAcknowledged };
         _pending[id] = pending;
         try

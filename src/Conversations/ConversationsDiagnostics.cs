@@ -7,7 +7,7 @@ namespace Conversations;
 /// The names under which the engine reports traces and metrics. Listen with OpenTelemetry
 /// (<c>AddSource(ConversationsDiagnostics.ActivitySourceName)</c>, <c>AddMeter(ConversationsDiagnostics.MeterName)</c>).
 /// </summary>
-public static class ConversationsDiagnostics
+public static partial class ConversationsDiagnostics
 {
     /// <summary>The name of the engine's <see cref="ActivitySource"/>.</summary>
     public const string ActivitySourceName = "Conversations";

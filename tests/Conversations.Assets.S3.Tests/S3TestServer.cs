@@ -1,25 +1,27 @@
 namespace Conversations.Assets.S3.Tests;
 
-/// <summary>Where the S3 test server is, from the environment the test command sets.</summary>
+/// <summary>Where the S3 test server is: the <c>CONVERSATIONS_TEST_S3_*</c> variables that <c>./test.sh</c> sets (see <see cref="TestServers"/>).</summary>
 internal static class S3TestServer
 {
-    public static Uri? Endpoint =>
-        Environment.GetEnvironmentVariable("CONVERSATIONS_TEST_S3_ENDPOINT") is { Length: > 0 } url ? new Uri(url) : null;
+    /// <summary>The variables the S3 tests read.</summary>
+    public static readonly string[] Variables =
+        [TestServers.S3EndpointVariable, TestServers.S3AccessKeyVariable, TestServers.S3SecretKeyVariable, TestServers.S3BucketVariable];
 
-    public static string AccessKey => Environment.GetEnvironmentVariable("CONVERSATIONS_TEST_S3_ACCESS_KEY") ?? "S3RVER";
+    /// <summary>Gets a value indicating whether the S3 tests run here (their variables are set, or ./test.sh requires every test).</summary>
+    public static bool Enabled => TestServers.SkipReason(Variables) is null;
 
-    public static string SecretKey => Environment.GetEnvironmentVariable("CONVERSATIONS_TEST_S3_SECRET_KEY") ?? "S3RVER";
-
-    public static string Bucket => Environment.GetEnvironmentVariable("CONVERSATIONS_TEST_S3_BUCKET") ?? "conversations-test";
+    /// <summary>Gets the server's endpoint; throws a message saying how to provide it when it is not set.</summary>
+    public static Uri Endpoint => TestServers.S3.Endpoint;
 
     /// <summary>Options for the test bucket; every test writes under its own key prefix, so tests run in parallel.</summary>
     public static void Configure(S3AssetOptions options, string? secretKey = null)
     {
-        options.ServiceUrl = Endpoint;
-        options.BucketName = Bucket;
+        var server = TestServers.S3;
+        options.ServiceUrl = server.Endpoint;
+        options.BucketName = server.Bucket;
         options.ForcePathStyle = true;
-        options.AccessKey = AccessKey;
-        options.SecretKey = secretKey ?? SecretKey;
+        options.AccessKey = server.AccessKey;
+        options.SecretKey = secretKey ?? server.SecretKey;
         options.KeyPrefix = "test-" + Guid.NewGuid().ToString("N") + "/";
     }
 }

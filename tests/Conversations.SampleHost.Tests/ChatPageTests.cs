@@ -8,7 +8,7 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
 {
     private const float Timeout = 15_000;
 
-    [Fact]
+    [RequiresServerFact(TestServers.ChromiumVariable)]
     public async Task Two_people_exchange_messages_live()
     {
         await using var server = await SampleHostServer.StartAsync();
@@ -41,7 +41,7 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         await ScreenshotAsync(bob, "two-people-bob");
     }
 
-    [Fact]
+    [RequiresServerFact(TestServers.ChromiumVariable)]
     public async Task A_direct_room_with_the_agent_streams_its_reply_and_history_survives_a_reload()
     {
         await using var server = await SampleHostServer.StartAsync();
@@ -77,7 +77,7 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         await ScreenshotAsync(alice, "phone");
     }
 
-    [Fact]
+    [RequiresServerFact(TestServers.ChromiumVariable)]
     public async Task A_dropped_socket_reconnects_and_catches_up_without_repeats()
     {
         await using var server = await SampleHostServer.StartAsync();
@@ -103,7 +103,7 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         (await alice.Locator(".msg").CountAsync()).Should().Be(5);
     }
 
-    [Fact]
+    [RequiresServerFact(TestServers.ChromiumVariable)]
     public async Task A_message_sent_while_the_server_is_down_is_delivered_exactly_once_after_reconnect()
     {
         await using var server = await SampleHostServer.StartAsync();
@@ -131,10 +131,11 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         history.Messages.Should().HaveCount(2);
     }
 
-    [Fact]
+    [RequiresServerFact(TestServers.ChromiumVariable)]
     public async Task Older_history_loads_when_scrolling_up()
     {
-        await using var server = await SampleHostServer.StartAsync();
+        // The history is seeded as Alice far faster than a person types: lift the sample's per-account post limit.
+        await using var server = await SampleHostServer.StartAsync("--Conversations:RateLimits:PerAccount:Posts:PermitLimit", "100");
         var alice = Account.User("alice");
         var room = await server.Services.GetRequiredService<IRoomService>().CreateRoomAsync(alice, new CreateRoomRequest { Name = "Archive" });
         var conversation = await server.Services.GetRequiredService<IConversationService>().CreateAsync(alice, room.Id, new CreateConversationRequest { Title = "Old" });
@@ -154,7 +155,7 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         (await page.Locator(".msg .body").First.InnerTextAsync()).Should().Be("Old message 1");
     }
 
-    [Fact]
+    [RequiresServerFact(TestServers.ChromiumVariable)]
     public async Task A_reload_while_the_agent_streams_shows_the_text_so_far_then_the_rest()
     {
         // Slow words, so the reply is still streaming when the page comes back.

@@ -13,7 +13,7 @@ public sealed class WidgetTests(BrowserFixture fixture) : IClassFixture<BrowserF
 {
     private const float Timeout = 15_000;
 
-    [Fact]
+    [RequiresServerFact(TestServers.ChromiumVariable)]
     public async Task A_visitor_on_an_allowed_site_chats_with_the_agent_and_sees_the_reply_stream()
     {
         await using var site = await EmbeddingSite.StartAsync();
@@ -59,7 +59,7 @@ public sealed class WidgetTests(BrowserFixture fixture) : IClassFixture<BrowserF
         history.Messages[0].SenderId.Should().StartWith("guest-");
     }
 
-    [Fact]
+    [RequiresServerFact(TestServers.ChromiumVariable)]
     public async Task A_site_that_is_not_allowed_is_refused()
     {
         await using var allowed = await EmbeddingSite.StartAsync();

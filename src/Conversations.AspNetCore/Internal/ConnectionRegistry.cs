@@ -22,6 +22,9 @@ internal sealed class ConnectionRegistry(ILogger logger)
 
     public void Remove(ConversationsConnection connection) => _connections.TryRemove(connection, out _);
 
+    /// <summary>Returns the send-queue depth of each open connection.</summary>
+    public IEnumerable<long> QueueDepths() => _connections.Keys.Select(static c => (long)c.QueuedFrames);
+
     public void CloseAll()
     {
         _stopping = true;

@@ -27,7 +27,10 @@ internal sealed partial class ConversationsConnection
         var conversation = await _services.Conversations.GetAsync(_account, conversationId, ct).ConfigureAwait(false);
         await UnsubscribeAsync(key).ConfigureAwait(false);
         var name = SubscriptionNames.Conversation(conversationId);
-        var acknowledged = Start(key, token => _services.Messages.SubscribeAsync(_account, conversationId, afterSequence, token), e => FrameWriter.Event(e, name), name, conversationId, null);
+
+        // What the store already holds at the ack is history the client asked for; later changes are news (delivery lag).
+        var replayThrough = conversation.LastSequence;
+        var acknowledged = Start(key, token => _services.Messages.SubscribeAsync(_account, conversationId, afterSequence, token), e => EventFrame(e, name, replayThrough), name, conversationId, null);
         await EnqueueAsync(FrameWriter.Ack(id, conversation, Json.Conversation), ct).ConfigureAwait(false);
         acknowledged.TrySetResult();
         return null;
@@ -40,7 +43,7 @@ internal sealed partial class ConversationsConnection
         var room = await _services.Rooms.GetRoomAsync(_account, roomId, ct).ConfigureAwait(false);
         await UnsubscribeAsync(key).ConfigureAwait(false);
         var name = SubscriptionNames.Room(roomId);
-        var acknowledged = Start(key, token => _services.Rooms.SubscribeAsync(_account, roomId, token), e => FrameWriter.Event(e, name), name, null, roomId);
+        var acknowledged = Start(key, token => _services.Rooms.SubscribeAsync(_account, roomId, token), e => EventFrame(e, name, replayThrough: -1), name, null, roomId);
         await EnqueueAsync(FrameWriter.Ack(id, room, Json.Room), ct).ConfigureAwait(false);
         acknowledged.TrySetResult();
         return null;
@@ -53,7 +56,7 @@ internal sealed partial class ConversationsConnection
         // The engine checks the caller and the known versions at the call, so bad input is refused before the ack.
         var events = _services.Rooms.SubscribeInboxAsync(_account, known, CancellationToken.None);
         await UnsubscribeAsync(InboxKey).ConfigureAwait(false);
-        var acknowledged = Start(InboxKey, token => WithToken(events, token), FrameWriter.Event, SubscriptionNames.Inbox, null, null);
+        var acknowledged = Start(InboxKey, token => WithToken(events, token), e => new OutboundFrame(FrameWriter.Event(e)), SubscriptionNames.Inbox, null, null);
         await EnqueueAsync(FrameWriter.Ack(id, new InboxSubscribeResult(), Json.InboxSubscribeResult), ct).ConfigureAwait(false);
         acknowledged.TrySetResult();
         return null;
@@ -82,13 +85,18 @@ internal sealed partial class ConversationsConnection
     /// Starts following before the ack is queued (the first read begins the engine's subscription), and holds every event
     /// back until the returned source is completed, right after the ack: the ack always comes first.
     /// </summary>
-    private TaskCompletionSource Start<T>(string key, Func<CancellationToken, IAsyncEnumerable<T>> subscribe, Func<T, byte[]> frame, string name, string? conversationId, string? roomId)
+    private TaskCompletionSource Start<T>(string key, Func<CancellationToken, IAsyncEnumerable<T>> subscribe, Func<T, OutboundFrame> frame, string name, string? conversationId, string? roomId)
     {
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
         var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The pump outlives the subscribe command: it must not run inside that command's (soon ended) span.
+        var command = System.Diagnostics.Activity.Current;
+        System.Diagnostics.Activity.Current = null;
         var enumerator = subscribe(cancel.Token).GetAsyncEnumerator(cancel.Token);
         var first = enumerator.MoveNextAsync();
         var pump = PumpAsync(enumerator, first, frame, acknowledged.Task, name, conversationId, roomId, cancel.Token);
+        System.Diagnostics.Activity.Current = command;
         lock (_subscriptions)
         {
             _subscriptions[key] = (cancel, pump);
@@ -97,7 +105,7 @@ internal sealed partial class ConversationsConnection
         return acknowledged;
     }
 
-    private async Task PumpAsync<T>(IAsyncEnumerator<T> events, ValueTask<bool> first, Func<T, byte[]> frame, Task acknowledged, string name, string? conversationId, string? roomId, CancellationToken ct)
+    private async Task PumpAsync<T>(IAsyncEnumerator<T> events, ValueTask<bool> first, Func<T, OutboundFrame> frame, Task acknowledged, string name, string? conversationId, string? roomId, CancellationToken ct)
     {
         try
         {
@@ -137,6 +145,10 @@ internal sealed partial class ConversationsConnection
             await events.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>An event frame that keeps its event for the delivery metrics: news unless it is log history up to <paramref name="replayThrough"/>.</summary>
+    private static OutboundFrame EventFrame(ConversationEvent e, string subscription, long replayThrough) =>
+        new(FrameWriter.Event(e, subscription), e, e is not MessageLogEvent { Sequence: var sequence } || sequence > replayThrough);
 
     private async Task UnsubscribeAsync(string key)
     {

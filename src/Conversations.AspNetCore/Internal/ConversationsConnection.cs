@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -23,12 +24,14 @@ internal sealed partial class ConversationsConnection
     private readonly WebSocketEndpointOptions _options;
     private readonly ConnectionRegistry _registry;
     private readonly ILogger _logger;
-    private readonly Channel<byte[]> _sendQueue;
+    private readonly Channel<OutboundFrame> _sendQueue;
+    private readonly List<OutboundFrame> _batched = [];
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource<(int Status, string Description)> _closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _id;
     private volatile bool _closing;
     private int _invalidFrames;
+    private ActivityContext _handshake;
 
     // The answers of pipelined posts, in the order the posts arrived (receive loop only).
     private Task _answered = Task.CompletedTask;
@@ -43,7 +46,7 @@ internal sealed partial class ConversationsConnection
         _registry = registry;
         _logger = logger;
         _id = Interlocked.Increment(ref s_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _sendQueue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.SendQueueCapacity)
+        _sendQueue = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(options.SendQueueCapacity)
         {
             SingleReader = true,
             SingleWriter = false,
@@ -53,6 +56,9 @@ internal sealed partial class ConversationsConnection
 
     public string Id => _id;
 
+    /// <summary>Gets how many frames wait in the send queue.</summary>
+    public int QueuedFrames => _sendQueue.Reader.Count;
+
     /// <summary>Asks the connection to close with a status; safe to call from any thread, more than once.</summary>
     public void RequestClose(int status, string description) => _closeRequested.TrySetResult((status, description));
 
@@ -60,10 +66,13 @@ internal sealed partial class ConversationsConnection
     {
         _registry.Add(this);
         Log.ConnectionOpened(_logger, _id, _account.Id, subprotocol);
+        TransportTelemetry.ConnectionsOpen.Add(1, new KeyValuePair<string, object?>(ConversationsDiagnostics.TransportTag, TransportTelemetry.WebSocket));
+        // Commands start traces of their own, linked to the handshake's (which lasts as long as the connection).
+        _handshake = Activity.Current?.Context ?? default;
         var reason = "closed";
         try
         {
-            _sendQueue.Writer.TryWrite(FrameWriter.Welcome(subprotocol, _account, _options.MaxMessageBytes));
+            _sendQueue.Writer.TryWrite(new OutboundFrame(FrameWriter.Welcome(subprotocol, _account, _options.MaxMessageBytes)));
             var sendTask = SendLoopAsync();
             var receiveTask = ReceiveLoopAsync();
             var first = await Task.WhenAny(receiveTask, sendTask, _closeRequested.Task).ConfigureAwait(false);
@@ -101,6 +110,7 @@ internal sealed partial class ConversationsConnection
             await DisposeStreamsAsync().ConfigureAwait(false);
             await StopSubscriptionsAsync().ConfigureAwait(false);
             _registry.Remove(this);
+            TransportTelemetry.ConnectionsOpen.Add(-1, new KeyValuePair<string, object?>(ConversationsDiagnostics.TransportTag, TransportTelemetry.WebSocket));
             _lifetime.Dispose();
             Log.ConnectionClosed(_logger, _id, reason);
         }
@@ -110,10 +120,12 @@ internal sealed partial class ConversationsConnection
     /// Queues a frame. A full queue makes only this connection's producers wait; if it stays full for
     /// <see cref="WebSocketEndpointOptions.SlowClientTimeout"/> the client is too slow and the connection is closed (4002).
     /// </summary>
-    private ValueTask<bool> EnqueueAsync(byte[] frame, CancellationToken cancellationToken = default) =>
+    private ValueTask<bool> EnqueueAsync(byte[] frame, CancellationToken cancellationToken = default) => EnqueueAsync(new OutboundFrame(frame), cancellationToken);
+
+    private ValueTask<bool> EnqueueAsync(OutboundFrame frame, CancellationToken cancellationToken) =>
         _sendQueue.Writer.TryWrite(frame) ? ValueTask.FromResult(true) : WaitToEnqueueAsync(frame, cancellationToken);
 
-    private async ValueTask<bool> WaitToEnqueueAsync(byte[] frame, CancellationToken cancellationToken)
+    private async ValueTask<bool> WaitToEnqueueAsync(OutboundFrame frame, CancellationToken cancellationToken)
     {
         if (_closing)
         {
@@ -154,28 +166,36 @@ internal sealed partial class ConversationsConnection
         {
             while (!_closing && reader.TryRead(out var frame))
             {
-                if (!reader.TryPeek(out var second) || frame.Length + 1 + second.Length > MaxBatchBytes)
+                if (!reader.TryPeek(out var second) || frame.Bytes.Length + 1 + second.Bytes.Length > MaxBatchBytes)
                 {
-                    await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    await _socket.SendAsync(frame.Bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    RecordDelivery(frame);
                     continue;
                 }
 
                 var batch = ArrayPool<byte>.Shared.Rent(MaxBatchBytes);
                 try
                 {
-                    frame.CopyTo(batch, 0);
-                    var length = frame.Length;
-                    while (reader.TryPeek(out var next) && length + 1 + next.Length <= MaxBatchBytes && reader.TryRead(out next))
+                    frame.Bytes.CopyTo(batch, 0);
+                    var length = frame.Bytes.Length;
+                    _batched.Add(frame);
+                    while (reader.TryPeek(out var next) && length + 1 + next.Bytes.Length <= MaxBatchBytes && reader.TryRead(out next))
                     {
                         batch[length++] = (byte)'\n';
-                        next.CopyTo(batch, length);
-                        length += next.Length;
+                        next.Bytes.CopyTo(batch, length);
+                        length += next.Bytes.Length;
+                        _batched.Add(next);
                     }
 
                     await _socket.SendAsync(batch.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    foreach (var sent in _batched)
+                    {
+                        RecordDelivery(sent);
+                    }
                 }
                 finally
                 {
+                    _batched.Clear();
                     ArrayPool<byte>.Shared.Return(batch);
                 }
             }
@@ -184,6 +204,22 @@ internal sealed partial class ConversationsConnection
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>Counts an event just written, and how long after its commit it went out.</summary>
+    private void RecordDelivery(OutboundFrame frame)
+    {
+        if (frame.Event is not { } sent || !(TransportTelemetry.Deliveries.Enabled || TransportTelemetry.DeliveryLag.Enabled))
+        {
+            return;
+        }
+
+        var type = new KeyValuePair<string, object?>(ConversationsDiagnostics.EventTypeTag, sent.Type.Value);
+        TransportTelemetry.Deliveries.Add(1, type);
+        if (frame.Live)
+        {
+            TransportTelemetry.DeliveryLag.Record(Math.Max(0, (_services.TimeProvider.GetUtcNow() - sent.Timestamp).TotalSeconds), type);
         }
     }
 
@@ -316,22 +352,47 @@ internal sealed partial class ConversationsConnection
             }
 
             Interlocked.Increment(ref _postsInFlight);
-            _answered = AnswerInOrderAsync(frame, ExecuteAsync(frame, _lifetime.Token), _answered);
+            var (post, postSpan) = Start(frame);
+            _answered = AnswerInOrderAsync(frame, post, postSpan, _answered);
             return;
         }
 
         // Any other command runs after the posts sent before it were answered.
         await _answered.ConfigureAwait(false);
-        var answer = await AnswerAsync(frame, ExecuteAsync(frame, _lifetime.Token)).ConfigureAwait(false);
+        var (execution, span) = Start(frame);
+        var answer = await AnswerAsync(frame, execution, span).ConfigureAwait(false);
         if (answer is not null)
         {
             await EnqueueAsync(answer).ConfigureAwait(false);
         }
     }
 
-    private async Task AnswerInOrderAsync(ClientFrame frame, Task<byte[]?> execution, Task previous)
+    /// <summary>
+    /// Starts a command inside its span: a trace of its own (or the client's, from <c>traceparent</c>) linked to the
+    /// handshake. The span ends when the command is answered (<see cref="AnswerAsync"/>).
+    /// </summary>
+    private (Task<byte[]?> Execution, CommandSpan Span) Start(ClientFrame frame)
     {
-        var answer = await AnswerAsync(frame, execution).ConfigureAwait(false);
+        var command = TransportTelemetry.CommandName(frame.Type);
+        var parent = ActivityContext.TryParse(frame.TraceParent, null, out var client) ? client : default;
+        var previous = Activity.Current;
+        Activity.Current = null;
+        var activity = TransportTelemetry.StartCommand(command, TransportTelemetry.WebSocket, ActivityKind.Server, parent, _handshake);
+        activity?.SetTag(ConversationsDiagnostics.ConnectionIdTag, _id);
+        activity?.SetTag(ConversationsDiagnostics.ConversationIdTag, frame.ConversationId);
+        try
+        {
+            return (ExecuteAsync(frame, _lifetime.Token), new CommandSpan(command, activity, _services.TimeProvider.GetTimestamp()));
+        }
+        finally
+        {
+            Activity.Current = previous;
+        }
+    }
+
+    private async Task AnswerInOrderAsync(ClientFrame frame, Task<byte[]?> execution, CommandSpan span, Task previous)
+    {
+        var answer = await AnswerAsync(frame, execution, span).ConfigureAwait(false);
         await previous.ConfigureAwait(false);
         Interlocked.Decrement(ref _postsInFlight);
         if (answer is not null)
@@ -341,8 +402,9 @@ internal sealed partial class ConversationsConnection
     }
 
     /// <summary>Waits for a command and returns its answer: its ack, its error frame, or <see langword="null"/> when it already queued its answer (or the connection is closing).</summary>
-    private async Task<byte[]?> AnswerAsync(ClientFrame frame, Task<byte[]?> execution)
+    private async Task<byte[]?> AnswerAsync(ClientFrame frame, Task<byte[]?> execution, CommandSpan span)
     {
+        string? failure = null;
         try
         {
             return await execution.ConfigureAwait(false);
@@ -359,9 +421,19 @@ internal sealed partial class ConversationsConnection
                 Log.CommandFailed(_logger, frame.Type ?? "?", _id, e);
             }
 
-            return FrameWriter.Error(frame.Id, code, message);
+            failure = code;
+            TransportTelemetry.Failed(span.Activity, code, message);
+            return FrameWriter.Error(frame.Id, code, message, ErrorMapping.RetryAfter(e));
+        }
+        finally
+        {
+            TransportTelemetry.RecordCommand(span.Command, TransportTelemetry.WebSocket, failure, _services.TimeProvider.GetElapsedTime(span.Started));
+            span.Activity?.Dispose();
         }
     }
+
+    /// <summary>The span and start time of a command that is running.</summary>
+    private readonly record struct CommandSpan(string Command, Activity? Activity, long Started);
 
     /// <summary>Finds the request id of a frame that failed to bind, so the error can name it.</summary>
     private static string? TryReadId(ReadOnlySpan<byte> json)

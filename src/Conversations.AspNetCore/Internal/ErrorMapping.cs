@@ -19,6 +19,12 @@ internal static class ErrorMapping
         _ => (ConversationsErrorCode.Internal.Value, InternalMessage, false),
     };
 
+    /// <summary>Returns how long a rate-limited caller should wait, or <see langword="null"/> when the failure is not a rate limit.</summary>
+    public static TimeSpan? RetryAfter(Exception exception) => exception is LimitExceededException { RetryAfter: { } wait } ? wait : null;
+
+    /// <summary>Returns a retry-after in whole milliseconds, rounded up so that retrying then never comes too early.</summary>
+    public static long ToMilliseconds(TimeSpan retryAfter) => (long)Math.Ceiling(retryAfter.TotalMilliseconds);
+
     public static int ToStatusCode(string code) => code switch
     {
         "not_found" => StatusCodes.Status404NotFound,

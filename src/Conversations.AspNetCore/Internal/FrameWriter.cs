@@ -40,7 +40,7 @@ internal static class FrameWriter
         JsonSerializer.Serialize(writer, state.result, state.typeInfo);
     });
 
-    public static byte[] Error(string? id, string code, string message) => Write((id, code, message), static (writer, state) =>
+    public static byte[] Error(string? id, string code, string message, TimeSpan? retryAfter = null) => Write((id, code, message, retryAfter), static (writer, state) =>
     {
         writer.WriteString("type"u8, ServerFrameTypes.Error);
         if (state.id is null)
@@ -54,6 +54,10 @@ internal static class FrameWriter
 
         writer.WriteString("code"u8, state.code);
         writer.WriteString("message"u8, state.message);
+        if (state.retryAfter is { } retryAfter)
+        {
+            writer.WriteNumber("retryAfterMs"u8, ErrorMapping.ToMilliseconds(retryAfter));
+        }
     });
 
     public static byte[] Welcome(string protocol, Account account, int maxMessageBytes) => Write((protocol, account, maxMessageBytes), static (writer, state) =>

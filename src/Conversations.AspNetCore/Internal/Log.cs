@@ -43,6 +43,9 @@ internal static partial class Log
     [LoggerMessage(212, LogLevel.Debug, "WebSocket handshake refused: unsupported subprotocols {Requested}.")]
     public static partial void SubprotocolRefused(ILogger logger, string requested);
 
+    [LoggerMessage(213, LogLevel.Debug, "Request to {Path} refused: the caller does not satisfy the endpoint's authorization policy.")]
+    public static partial void AuthorizationRefused(ILogger logger, string path);
+
     [LoggerMessage(220, LogLevel.Information, "Upload to blob {Key} rejected: {Reason}")]
     public static partial void BlobUploadRejected(ILogger logger, string key, string reason);
 }

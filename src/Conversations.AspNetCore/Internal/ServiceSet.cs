@@ -18,4 +18,12 @@ internal sealed class ServiceSet(IRoomService rooms, IParticipantService partici
 
     /// <summary>Gets the asset folder service, or <see langword="null"/> when no asset store is configured.</summary>
     public IAssetFolderService? AssetFolders { get; init; }
+
+    /// <summary>Returns the same services with posts, stream appends, direct-room requests and uploads also limited by <paramref name="acquire"/>.</summary>
+    public ServiceSet LimitedBy(Action<Account, RateLimitOperation> acquire) =>
+        new(new RateLimitedRoomService(Rooms, acquire), Participants, Conversations, new RateLimitedMessageService(Messages, acquire), TimeProvider)
+        {
+            Assets = Assets is null ? null : new RateLimitedAssetService(Assets, acquire),
+            AssetFolders = AssetFolders,
+        };
 }

@@ -5,7 +5,14 @@ using Microsoft.Extensions.Logging;
 namespace Conversations.Internal;
 
 /// <summary>The WebSocket handshake: origin, identity and subprotocol checks, then one <see cref="ConversationsConnection"/>.</summary>
-internal sealed class WebSocketEndpoint(ConversationsEndpointOptions options, AccountResolver accounts, ServiceSet services, ConnectionRegistry registry, ILogger logger)
+internal sealed class WebSocketEndpoint(
+    ConversationsEndpointOptions options,
+    AccountResolver accounts,
+    EndpointAuthorization authorization,
+    ServiceSet services,
+    IConversationsRateLimiter? limiter,
+    ConnectionRegistry registry,
+    ILogger logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -26,6 +33,11 @@ internal sealed class WebSocketEndpoint(ConversationsEndpointOptions options, Ac
         {
             Log.OriginRefused(logger, origin);
             await HttpEndpoints.WriteProblemAsync(context, ConversationsErrorCode.Forbidden.Value, "The origin is not allowed.").ConfigureAwait(false);
+            return;
+        }
+
+        if (!await authorization.AuthorizeAsync(context).ConfigureAwait(false))
+        {
             return;
         }
 
@@ -61,7 +73,10 @@ internal sealed class WebSocketEndpoint(ConversationsEndpointOptions options, Ac
             DangerousEnableCompression = false,
         }).ConfigureAwait(false);
 
-        var connection = new ConversationsConnection(socket, account, services, ws, registry, logger);
+        // Each connection has its own budget on top of its account's (which the services take).
+        var connectionId = context.Connection.Id;
+        var limited = limiter is null ? services : services.LimitedBy((caller, operation) => limiter.AcquireForConnection(caller, connectionId, operation));
+        var connection = new ConversationsConnection(socket, account, limited, ws, registry, logger);
         await connection.RunAsync(ProtocolConstants.SubprotocolV1).ConfigureAwait(false);
     }
 

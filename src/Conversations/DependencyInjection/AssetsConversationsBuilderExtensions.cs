@@ -59,7 +59,10 @@ public static class AssetsConversationsBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AssetOptions>, AssetOptionsValidator>());
         services.TryAddSingleton<AssetAccess>();
         services.TryAddSingleton<AssetService>();
-        services.TryAddSingleton<IAssetService>(static sp => sp.GetRequiredService<AssetService>());
+        // Uploads count against the account's rate limit when AddRateLimiting() is used (before or after this call).
+        services.TryAddSingleton<IAssetService>(static sp => sp.GetService<IConversationsRateLimiter>() is { } limiter
+            ? new RateLimitedAssetService(sp.GetRequiredService<AssetService>(), limiter.AcquireForAccount)
+            : sp.GetRequiredService<AssetService>());
         services.TryAddSingleton<IAssetFolderService>(static sp => sp.GetRequiredService<AssetService>());
         services.TryAddSingleton(static sp => new AssetSweeper(
             sp.GetRequiredService<EngineCore>(),

@@ -42,6 +42,7 @@ public static class ConversationsServiceCollectionExtensions
         services.TryAddSingleton<ConversationEventBus, InMemoryEventBus>();
 
         services.TryAddSingleton<EngineCore>();
+        services.TryAddSingleton<TriggerBacklogSampler>();
         services.TryAddSingleton<EventPublisher>();
         services.TryAddSingleton<StreamRegistry>();
         services.TryAddSingleton<StreamControls>();
@@ -57,6 +58,7 @@ public static class ConversationsServiceCollectionExtensions
         services.TryAddSingleton<MessageService>();
         services.TryAddSingleton<IMessageService>(static sp => sp.GetRequiredService<MessageService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConversationsHostedService>());
+
 
         return new ConversationsBuilder(services);
     }

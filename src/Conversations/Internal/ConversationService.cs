@@ -11,6 +11,7 @@ internal sealed class ConversationService(EngineCore core, EventPublisher publis
         await core.AuthorizeAsync(caller, roomId, ParticipantRole.Member, cancellationToken).ConfigureAwait(false);
 
         var conversation = new Conversation { Id = core.NewId(), RoomId = roomId, Title = request?.Title, CreatedBy = caller.Id, CreatedAt = core.Now };
+        FlowTraceContexts.Remember(FlowTraceContexts.ForConversation(conversation.Id));
         await core.Store.CreateConversationAsync(conversation, cancellationToken).ConfigureAwait(false);
         publisher.Publish(new ConversationCreatedEvent
         {

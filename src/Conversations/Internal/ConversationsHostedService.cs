@@ -13,6 +13,7 @@ internal sealed class ConversationsHostedService(
     FlowDispatcher flows,
     EventHandlerDispatcher handlers,
     StreamRecovery recovery,
+    TriggerBacklogSampler backlog,
     ILogger<ConversationsHostedService> logger) : IHostedService, IAsyncDisposable, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -25,6 +26,7 @@ internal sealed class ConversationsHostedService(
         handlers.Start();
         await recovery.SweepAsync(cancellationToken).ConfigureAwait(false);
         flows.Start();
+        backlog.Start();
         _sweep = core.Time.CreateTimer(static s => ((ConversationsHostedService)s!).Sweep(), this, core.Options.PollInterval, core.Options.PollInterval);
         Log.EngineStarted(logger, core.OwnerId);
     }
@@ -37,6 +39,7 @@ internal sealed class ConversationsHostedService(
             await _sweep.DisposeAsync().ConfigureAwait(false);
         }
 
+        await backlog.DisposeAsync().ConfigureAwait(false);
         await flows.StopAsync(cancellationToken).ConfigureAwait(false);
         await handlers.StopAsync(cancellationToken).ConfigureAwait(false);
         await listener.StopAsync().ConfigureAwait(false);

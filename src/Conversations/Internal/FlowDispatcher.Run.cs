@@ -135,9 +135,14 @@ internal sealed partial class FlowDispatcher
     private async Task<TriggerCompletion> RunFlowAsync(Run run, IFlowEngine engine, FlowTrigger trigger)
     {
         var record = run.Record;
-        using var activity = ConversationsDiagnostics.ActivitySource.StartActivity("conversations.flow");
+        // A child of the write that recorded the trigger when it was traced in this process; a trace of its own otherwise.
+        using var activity = ConversationsDiagnostics.ActivitySource.StartActivity(
+            ConversationsDiagnostics.FlowSpanName, ActivityKind.Consumer, FlowTraceContexts.Find(record));
         activity?.SetTag("conversations.agent_id", record.AgentId);
-        activity?.SetTag("conversations.conversation_id", record.ConversationId);
+        activity?.SetTag(ConversationsDiagnostics.ConversationIdTag, record.ConversationId);
+        activity?.SetTag("messaging.system", "conversations");
+        activity?.SetTag("messaging.operation.type", "process");
+        activity?.SetTag("messaging.destination.name", record.ConversationId);
         activity?.SetTag("conversations.trigger_sequence", record.Sequence);
         activity?.SetTag("conversations.attempt", record.Attempts);
         var started = _core.Time.GetTimestamp();
@@ -179,6 +184,7 @@ internal sealed partial class FlowDispatcher
         {
             outcome = "timeout";
             activity?.SetStatus(ActivityStatusCode.Error);
+            activity?.SetTag(ConversationsDiagnostics.ErrorTypeTag, "timeout");
             Log.FlowTimedOut(_logger, record.AgentId, record.ConversationId, record.Sequence, _core.Options.FlowTimeout!.Value);
             return await FailAsync(record, "timeout").ConfigureAwait(false);
         }
@@ -188,11 +194,13 @@ internal sealed partial class FlowDispatcher
         {
             outcome = "failed";
             activity?.SetStatus(ActivityStatusCode.Error);
+            activity?.SetTag(ConversationsDiagnostics.ErrorTypeTag, ex is ConversationsException code ? code.Code.Value : ex.GetType().FullName);
             Log.FlowFailed(_logger, ex, record.AgentId, record.ConversationId, record.Sequence);
             return await FailAsync(record, ex is ConversationsException ce ? ce.Code.Value : ConversationsErrorCode.Internal.Value).ConfigureAwait(false);
         }
         finally
         {
+            activity?.SetTag("conversations.flow.outcome", outcome);
             ConversationsDiagnostics.FlowRunsCounter.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
             ConversationsDiagnostics.FlowDurationHistogram.Record(_core.Time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
         }

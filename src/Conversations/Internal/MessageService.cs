@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Conversations.Internal;
@@ -269,13 +270,24 @@ internal sealed partial class MessageService(
             Log.ChainDepthReached(logger, draft.ConversationId, draft.ChainDepth, core.Options.MaxAgentChainDepth);
         }
 
-        using var activity = ConversationsDiagnostics.ActivitySource.StartActivity("conversations.append");
-        activity?.SetTag("conversations.conversation_id", draft.ConversationId);
+        using var activity = ConversationsDiagnostics.ActivitySource.StartActivity(ConversationsDiagnostics.AppendSpanName, ActivityKind.Producer);
+        activity?.SetTag(ConversationsDiagnostics.ConversationIdTag, draft.ConversationId);
+        activity?.SetTag("messaging.system", "conversations");
+        activity?.SetTag("messaging.operation.type", "send");
+        activity?.SetTag("messaging.destination.name", draft.ConversationId);
+        if (createTriggers)
+        {
+            // The agents' runs continue this trace (in this process).
+            FlowTraceContexts.Remember(FlowTraceContexts.ForMessage(draft.Id));
+        }
+
         await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         var appending = core.Store.AppendMessageAsync(draft, new Storage.AppendOptions { CreateTriggers = createTriggers, StreamLease = streamLease }, cancellationToken);
         turn.Dispose();
         var result = await appending.ConfigureAwait(false);
-        activity?.SetTag("conversations.sequence", result.Message.Sequence);
+        activity?.SetTag(ConversationsDiagnostics.SequenceTag, result.Message.Sequence);
+        activity?.SetTag(ConversationsDiagnostics.MessageIdTag, result.Message.Id);
+        activity?.SetTag("messaging.message.id", result.Message.Id);
         if (!result.Created)
         {
             return result;

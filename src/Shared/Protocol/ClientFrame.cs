@@ -12,6 +12,10 @@ internal sealed partial class ClientFrame
 
     public string? Id { get; set; }
 
+    /// <summary>Gets or sets the caller's W3C trace context, so the command's span continues the caller's trace.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("traceparent")]
+    public string? TraceParent { get; set; }
+
     public string? RoomId { get; set; }
 
     public string? ConversationId { get; set; }

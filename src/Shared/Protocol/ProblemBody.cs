@@ -12,4 +12,7 @@ internal sealed class ProblemBody
     public string? Detail { get; set; }
 
     public string? Code { get; set; }
+
+    /// <summary>Gets or sets, for a rate limit, how long to wait before the call can succeed (milliseconds, rounded up).</summary>
+    public long? RetryAfterMs { get; set; }
 }

@@ -15,6 +15,8 @@ internal sealed class ServerFrame
 
     public string? Message { get; set; }
 
+    public long? RetryAfterMs { get; set; }
+
     /// <summary>The event of an event frame, read by the subscription named in <see cref="Subscription"/>: a conversation or room event, or an inbox event.</summary>
     public JsonElement? Event { get; set; }
 
