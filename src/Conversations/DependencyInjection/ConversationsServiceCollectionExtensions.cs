@@ -44,6 +44,7 @@ public static class ConversationsServiceCollectionExtensions
         services.TryAddSingleton<EngineCore>();
         services.TryAddSingleton<TriggerBacklogSampler>();
         services.TryAddSingleton<EventPublisher>();
+        services.TryAddSingleton<AppendAnnouncer>();
         services.TryAddSingleton<StreamRegistry>();
         services.TryAddSingleton<StreamControls>();
         services.TryAddSingleton<InboxService>();

@@ -10,6 +10,7 @@ internal sealed partial class MessageService(
     FlowDispatcher flows,
     Transport.ConversationEventBus bus,
     StreamControls controls,
+    AppendAnnouncer announcer,
     ILogger<MessageService> logger) : IMessageService
 {
     /// <summary>How many times an edit or delete that lost a race with another change is tried again before <c>conflict</c>.</summary>
@@ -282,43 +283,53 @@ internal sealed partial class MessageService(
         }
 
         await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var appending = core.Store.AppendMessageAsync(draft, new Storage.AppendOptions { CreateTriggers = createTriggers, StreamLease = streamLease }, cancellationToken);
+        var options = new Storage.AppendOptions { CreateTriggers = createTriggers, StreamLease = streamLease };
+        var (slot, appending) = announcer.Append(draft.ConversationId, () => core.Store.AppendMessageAsync(draft, options, cancellationToken));
         turn.Dispose();
-        var result = await appending.ConfigureAwait(false);
-        activity?.SetTag(ConversationsDiagnostics.SequenceTag, result.Message.Sequence);
-        activity?.SetTag(ConversationsDiagnostics.MessageIdTag, result.Message.Id);
-        activity?.SetTag("messaging.message.id", result.Message.Id);
-        if (!result.Created)
+        ConversationEvent? announcement = null;
+        try
         {
+            var result = await appending.ConfigureAwait(false);
+            activity?.SetTag(ConversationsDiagnostics.SequenceTag, result.Message.Sequence);
+            activity?.SetTag(ConversationsDiagnostics.MessageIdTag, result.Message.Id);
+            activity?.SetTag("messaging.message.id", result.Message.Id);
+            if (!result.Created)
+            {
+                return result;
+            }
+
+            ConversationsDiagnostics.MessagesPostedCounter.Add(1);
+            Log.MessagePosted(logger, result.Message.Id, result.Message.Sequence, result.Message.ConversationId, caller.Id);
+            Log.MessageText(logger, result.Message.Id, result.Message.Text);
+            if (result.Message.Status == MessageStatus.Streaming)
+            {
+                // Tracked before it is announced, so a subscriber that sees the post finds the stream.
+                streams.AddLocal(result.Message);
+            }
+
+            announcement = new MessagePostedEvent
+            {
+                RoomId = draft.RoomId,
+                ConversationId = draft.ConversationId,
+                ActorId = caller.Id,
+                Timestamp = result.Message.CreatedAt,
+                Sequence = result.Message.Sequence,
+                Message = result.Message,
+                ChainDepth = result.Message.ChainDepth,
+                TriggerCount = result.TriggersCreated,
+            };
+            if (result.TriggersCreated > 0)
+            {
+                flows.Signal();
+            }
+
             return result;
         }
-
-        ConversationsDiagnostics.MessagesPostedCounter.Add(1);
-        Log.MessagePosted(logger, result.Message.Id, result.Message.Sequence, result.Message.ConversationId, caller.Id);
-        Log.MessageText(logger, result.Message.Id, result.Message.Text);
-        if (result.Message.Status == MessageStatus.Streaming)
+        finally
         {
-            // Tracked before it is announced, so a subscriber that sees the post finds the stream.
-            streams.AddLocal(result.Message);
+            // Published once every earlier append of this engine in the conversation was: in sequence order.
+            announcer.Complete(slot, announcement);
         }
-
-        publisher.Publish(new MessagePostedEvent
-        {
-            RoomId = draft.RoomId,
-            ConversationId = draft.ConversationId,
-            ActorId = caller.Id,
-            Timestamp = result.Message.CreatedAt,
-            Sequence = result.Message.Sequence,
-            Message = result.Message,
-            ChainDepth = result.Message.ChainDepth,
-            TriggerCount = result.TriggersCreated,
-        });
-        if (result.TriggersCreated > 0)
-        {
-            flows.Signal();
-        }
-
-        return result;
     }
 
     /// <summary>
