@@ -137,6 +137,8 @@ fi
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# The servers' ports sit below Linux's ephemeral range (32768–60999), so no client connection of the tests can hold
+# one when its server binds it.
 free_port() {
   local port=$1
   while port_in_use "$port"; do port=$((port + 1)); done
@@ -155,7 +157,7 @@ wait_for_port() {
 }
 
 if [ -z "${CONVERSATIONS_TEST_POSTGRES:-}" ] && [ -n "$pg_bin" ]; then
-  pg_port=$(free_port 57432)
+  pg_port=$(free_port 27432)
   pg_data="$work/postgres"
   pg_ctl_bin="$pg_bin/pg_ctl"
   mkdir -p "$pg_data"
@@ -173,7 +175,7 @@ if [ -z "${CONVERSATIONS_TEST_POSTGRES:-}" ] && [ -n "$pg_bin" ]; then
 fi
 
 if [ -z "${CONVERSATIONS_TEST_REDIS:-}" ] && [ -n "$redis_server" ]; then
-  redis_port=$(free_port 57379)
+  redis_port=$(free_port 27379)
   mkdir -p "$work/redis"
   "$redis_server" --bind 127.0.0.1 --port "$redis_port" --dir "$work/redis" --save '' --appendonly no \
     --daemonize no --logfile "$work/redis/redis.log" &
@@ -188,7 +190,7 @@ if [ -z "${CONVERSATIONS_TEST_S3_ENDPOINT:-}" ] && [ -f "$s3_dir/start.mjs" ]; t
   if ! npm ci --prefix "$s3_dir" --no-audit --no-fund --loglevel=error >"$work/s3-npm.log" 2>&1; then
     cat "$work/s3-npm.log" >&2; log "npm ci in eng/test-servers/s3 failed"; exit 1
   fi
-  s3_port=$(free_port 57591)
+  s3_port=$(free_port 27591)
   mkdir -p "$work/s3"
   node "$s3_dir/start.mjs" "$s3_port" "$work/s3" >"$work/s3.log" 2>&1 &
   s3_pid=$!

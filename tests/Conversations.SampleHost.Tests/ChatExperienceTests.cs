@@ -185,7 +185,7 @@ public sealed class ChatExperienceTests(BrowserFixture fixture) : IClassFixture<
     [Fact]
     public async Task Messages_can_be_replied_to_edited_deleted_copied_and_agent_replies_stopped_and_regenerated()
     {
-        await using var server = await SampleHostServer.StartAsync("--DemoAgent:WordDelay", "00:00:00.150");
+        await using var server = await SampleHostServer.StartAsync("--DemoAgent:WordDelay", "00:00:00.250");
         var page = await SignInAsync(server, "Alice", clipboard: true);
         await OpenDirectWithAssistantAsync(page);
 

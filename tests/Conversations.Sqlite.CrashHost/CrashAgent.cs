@@ -51,7 +51,22 @@ internal sealed class CrashAgent(string? runsFile) : IFlowEngine
         Console.Out.WriteLine(line);
         if (runsFile is not null)
         {
-            File.AppendAllText(runsFile, line + "\n");
+            // Several processes append to the file: each takes the file's lock for its line (an append alone is not
+            // atomic across processes here, and a line written over another would read as a missing step).
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    using var file = new FileStream(runsFile, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None);
+                    file.Seek(0, SeekOrigin.End);
+                    file.Write(System.Text.Encoding.UTF8.GetBytes(line + "\n"));
+                    return;
+                }
+                catch (IOException) when (attempt < 10_000)
+                {
+                    Thread.Sleep(1);
+                }
+            }
         }
     }
 }
