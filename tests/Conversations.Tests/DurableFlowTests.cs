@@ -95,6 +95,43 @@ public sealed class DurableFlowTests
         recorder.LogSequences(conversation.Id).Should().Equal(Enumerable.Range(1, (int)history.Max(m => m.LastSequence)).Select(i => (long)i), "handlers get the other engine's log events once, in order");
     }
 
+    /// <summary>
+    /// Authorization is cached per engine, but a removal made on another engine reaches it over the bus: the removed
+    /// participant's next posts there are refused without waiting for the cache to expire.
+    /// </summary>
+    [Fact]
+    public async Task ARemovalOnOneEngine_EndsTheCachedParticipationOnAnother()
+    {
+        var store = new InMemoryConversationStore();
+        var bus = new InMemoryEventBus();
+        await using var first = await ConversationsTestHost.StartAsync(b => Share(b, store, bus));
+        await using var second = await ConversationsTestHost.StartAsync(b =>
+            Share(b, store, bus).Services.Configure<ConversationsOptions>(o => o.AuthorizationCacheDuration = TimeSpan.FromHours(1)));
+        var bob = Account.User("bob");
+        var (room, conversation) = await RoomWithConversationAsync(first, Alice, ParticipantSpec.User("bob"));
+        await second.Messages.PostTextAsync(bob, conversation.Id, "cached now");
+
+        await first.Participants.RemoveAsync(Alice, room.Id, "bob");
+
+        // The second engine's fake clock never reaches an hour: only the bus event can end its cached participation.
+        var refused = false;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Timeout());
+        while (!refused)
+        {
+            try
+            {
+                await second.Messages.PostTextAsync(bob, conversation.Id, "still here?", cancellationToken: deadline.Token);
+                await Task.Delay(10, deadline.Token);
+            }
+            catch (ForbiddenException)
+            {
+                refused = true;
+            }
+        }
+
+        await FluentActions.Awaiting(() => first.Messages.PostTextAsync(bob, conversation.Id, "here?")).Should().ThrowAsync<ForbiddenException>("the engine that removed bob forgot him at once");
+    }
+
     [Fact]
     public async Task Invariant8_ASubscriberOnAnotherEngine_JoiningMidStream_AssemblesTheExactText()
     {

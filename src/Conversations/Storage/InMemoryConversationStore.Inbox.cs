@@ -47,19 +47,13 @@ public sealed partial class InMemoryConversationStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (!_conversations.TryGetValue(message.ConversationId, out var log)
-                || !log.IndexById.TryGetValue(message.Id, out var index))
+            var result = TryChangeLocked(message);
+            if (result.Outcome != UpdateOutcome.Updated)
             {
-                return new(new UpdateResult(UpdateOutcome.NotFound, null));
+                return new(result);
             }
 
-            var current = log.Messages[index];
-            if (current.IsDeleted || current.LastSequence != message.LastSequence)
-            {
-                return new(new UpdateResult(UpdateOutcome.Conflict, current));
-            }
-
-            var stored = StoreChangeLocked(log, index, message);
+            var stored = result.Message!;
             AddTriggerLocked(new FlowTriggerRecord
             {
                 ConversationId = stored.ConversationId,
@@ -72,7 +66,7 @@ public sealed partial class InMemoryConversationStore
                 NextAttemptAt = DateTimeOffset.MinValue,
                 CreatedAt = _timeProvider.GetUtcNow(),
             });
-            return new(new UpdateResult(UpdateOutcome.Updated, stored));
+            return new(result);
         }
     }
 

@@ -247,21 +247,26 @@ public sealed partial class InMemoryConversationStore : ConversationStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (!_conversations.TryGetValue(message.ConversationId, out var log)
-                || !log.IndexById.TryGetValue(message.Id, out var index))
-            {
-                return new(new UpdateResult(UpdateOutcome.NotFound, null));
-            }
-
-            var current = log.Messages[index];
-            if (current.IsDeleted || current.LastSequence != message.LastSequence)
-            {
-                return new(new UpdateResult(UpdateOutcome.Conflict, current));
-            }
-
-            var stored = StoreChangeLocked(log, index, message);
-            return new(new UpdateResult(UpdateOutcome.Updated, stored));
+            return new(TryChangeLocked(message));
         }
+    }
+
+    /// <summary>
+    /// Stores a change if the message is still at the <see cref="Message.LastSequence"/> the caller read and not deleted
+    /// (compare-and-swap); the caller holds the lock.
+    /// </summary>
+    private UpdateResult TryChangeLocked(Message message)
+    {
+        if (!_conversations.TryGetValue(message.ConversationId, out var log)
+            || !log.IndexById.TryGetValue(message.Id, out var index))
+        {
+            return new UpdateResult(UpdateOutcome.NotFound, null);
+        }
+
+        var current = log.Messages[index];
+        return current.IsDeleted || current.LastSequence != message.LastSequence
+            ? new UpdateResult(UpdateOutcome.Conflict, current)
+            : new UpdateResult(UpdateOutcome.Updated, StoreChangeLocked(log, index, message));
     }
 
     /// <inheritdoc />
