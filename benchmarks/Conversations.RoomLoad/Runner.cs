@@ -60,6 +60,9 @@ internal static class Runner
         {
             var acks = new List<double>[rooms.Count * scenario.Posters];
             var cpu = server.CpuTime();
+            var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var clientAllocated = GC.GetTotalAllocatedBytes(precise: false);
+            var clientGen0 = GC.CollectionCount(0);
             var clock = Stopwatch.StartNew();
             var posting = rooms.SelectMany((members, r) => members.Take(scenario.Posters).Select((member, p) =>
             {
@@ -71,6 +74,8 @@ internal static class Runner
             await Task.WhenAll(rooms.SelectMany(m => m).Select(m => m.WhenReceivedAsync(perRoom, timeout.Token)));
             var elapsed = clock.Elapsed;
             var used = server.CpuTime() - cpu;
+            var clientUsed = Process.GetCurrentProcess().TotalProcessorTime - clientCpu;
+            Console.Error.WriteLine($"  clients: {(GC.GetTotalAllocatedBytes(precise: false) - clientAllocated) / 1024 / 1024} MiB allocated, {GC.CollectionCount(0) - clientGen0} gen0 collections");
 
             // Deliveries: latency to the last receiver of each post, and one order for every receiver of a room.
             var toLast = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -101,7 +106,7 @@ internal static class Runner
             var ackAll = acks.SelectMany(a => a).Order().ToArray();
             var lastAll = toLast.Values.Order().ToArray();
             return new Result(scenario.Name, kind, posts / elapsed.TotalSeconds, P(ackAll, 50), P(ackAll, 99), P(lastAll, 50), P(lastAll, 99),
-                used.TotalMicroseconds / posts, used.TotalMicroseconds / deliveries, violations);
+                used.TotalMicroseconds / posts, used.TotalMicroseconds / deliveries, clientUsed.TotalMicroseconds / deliveries, violations);
         }
         finally
         {
@@ -182,11 +187,11 @@ internal static class Runner
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Room load over real sockets on 127.0.0.1, server alone in its own process, {Environment.ProcessorCount} cores");
         text.AppendLine();
-        text.AppendLine("| scenario | server | posts/s | ack p50 | ack p99 | post→last receiver p50 | p99 | CPU µs/post | CPU µs/delivery | order |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        text.AppendLine("| scenario | server | posts/s | ack p50 | ack p99 | post→last receiver p50 | p99 | CPU µs/post | CPU µs/delivery | clients' CPU µs/delivery | order |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var r in results)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Scenario} | {(r.Kind == "conversations" ? "Conversations" : "hand-built SignalR + SQLite")} | {r.PostsPerSecond:N0} | {r.AckP50:N1} ms | {r.AckP99:N1} ms | {r.DeliveryP50:N1} ms | {r.DeliveryP99:N1} ms | {r.CpuPerPost:N1} | {r.CpuPerDelivery:N2} | {(r.OrderViolations == 0 ? "one order, each once" : $"{r.OrderViolations} receivers differ")} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Scenario} | {(r.Kind == "conversations" ? "Conversations" : "hand-built SignalR + SQLite")} | {r.PostsPerSecond:N0} | {r.AckP50:N1} ms | {r.AckP99:N1} ms | {r.DeliveryP50:N1} ms | {r.DeliveryP99:N1} ms | {r.CpuPerPost:N1} | {r.CpuPerDelivery:N2} | {r.ClientCpuPerDelivery:N2} | {(r.OrderViolations == 0 ? "one order, each once" : $"{r.OrderViolations} receivers differ")} |");
         }
 
         text.AppendLine();
@@ -213,7 +218,7 @@ internal static class Runner
 
     private sealed record Scenario(string Name, int Rooms, int Members, int Posters, int PostsEach, int InFlight);
 
-    private sealed record Result(string Scenario, string Kind, double PostsPerSecond, double AckP50, double AckP99, double DeliveryP50, double DeliveryP99, double CpuPerPost, double CpuPerDelivery, int OrderViolations);
+    private sealed record Result(string Scenario, string Kind, double PostsPerSecond, double AckP50, double AckP99, double DeliveryP50, double DeliveryP99, double CpuPerPost, double CpuPerDelivery, double ClientCpuPerDelivery, int OrderViolations);
 
     private sealed record Idle(int Connections, double Ours, double Theirs);
 }

@@ -281,7 +281,7 @@ public sealed partial class ConversationsClient
     {
         if (!_subscriptions.TryAdd(subscription.Key, subscription))
         {
-            throw new InvalidOperationException("This client already follows " + subscription.Key[2..] + "; one subscription per conversation or room.");
+            throw new InvalidOperationException("This client already follows " + subscription.Key.Replace(':', ' ') + "; one subscription per conversation or room.");
         }
 
         try

@@ -120,46 +120,43 @@ public sealed partial class ConversationsClient
     }
 
     /// <summary>Routes an event frame to its subscription by the name the server gives it.</summary>
-    private void DispatchEvent(ServerFrame frame, JsonElement raw)
+    private void DispatchEvent(ServerFrame frame)
     {
         try
         {
-            if (string.Equals(frame.Subscription, SubscriptionNames.Inbox, StringComparison.Ordinal))
+            if (frame.Event is { } raw)
             {
-                if (raw.Deserialize(Json.InboxEvent) is { } inboxEvent)
-                {
-                    _inbox?.Deliver(inboxEvent);
-                }
-
-                return;
-            }
-
-            if (raw.Deserialize(Json.ConversationEvent) is not { } e)
-            {
-                return;
-            }
-
-            var key = frame.Subscription switch
-            {
-                { } name when name.StartsWith(SubscriptionNames.ConversationPrefix, StringComparison.Ordinal) => ConversationKey(name[SubscriptionNames.ConversationPrefix.Length..]),
-                { } name when name.StartsWith(SubscriptionNames.RoomPrefix, StringComparison.Ordinal) => RoomKey(name[SubscriptionNames.RoomPrefix.Length..]),
-                _ => e is RoomCreatedEvent or ParticipantAddedEvent or ParticipantRemovedEvent or ParticipantUpdatedEvent or ConversationCreatedEvent
-                    ? RoomKey(e.RoomId)
-                    : ConversationKey(e.ConversationId ?? string.Empty),
-            };
-            if (_subscriptions.TryGetValue(key, out var subscription))
-            {
-                subscription.Deliver(e);
+                ServerFrameReader.ReadEvent(frame, raw);
             }
         }
         catch (JsonException ex)
         {
             // An event from a newer server (a type this client does not know) is skipped, not fatal.
             Log.UnreadableFrame(_logger, ex);
+            return;
+        }
+
+        if (frame.InboxEvent is { } inboxEvent)
+        {
+            _inbox?.Deliver(inboxEvent);
+            return;
+        }
+
+        if (frame.ConversationEvent is not { } e)
+        {
+            return;
+        }
+
+        // Subscriptions are kept under the names the server gives their frames.
+        var key = frame.Subscription ?? (e is RoomCreatedEvent or ParticipantAddedEvent or ParticipantRemovedEvent or ParticipantUpdatedEvent or ConversationCreatedEvent
+                ? RoomKey(e.RoomId)
+                : ConversationKey(e.ConversationId ?? string.Empty));
+        if (_subscriptions.TryGetValue(key, out var subscription))
+        {
+            subscription.Deliver(e);
         }
     }
 
-    /// <summary>Ends the inbox subscription when the server ended it; returns whether the frame was the inbox's.</summary>
     private bool EndInbox(ServerFrame frame)
     {
         if (!string.Equals(frame.Subscription, SubscriptionNames.Inbox, StringComparison.Ordinal))

@@ -244,10 +244,7 @@ public sealed partial class ConversationsClient : IAsyncDisposable
                 rest = end < 0 ? [] : rest[(end + 1)..];
                 try
                 {
-                    if (JsonSerializer.Deserialize(line, Json.ServerFrame) is { } frame)
-                    {
-                        frames.Add(frame);
-                    }
+                    frames.Add(ServerFrameReader.Read(line));
                 }
                 catch (JsonException e)
                 {
@@ -341,8 +338,8 @@ public sealed partial class ConversationsClient : IAsyncDisposable
     {
         switch (frame.Type)
         {
-            case ServerFrameTypes.Event when frame.Event is { } raw:
-                DispatchEvent(frame, raw);
+            case ServerFrameTypes.Event:
+                DispatchEvent(frame);
                 break;
 
             case ServerFrameTypes.Ack:
@@ -573,9 +570,9 @@ public sealed partial class ConversationsClient : IAsyncDisposable
     private static bool IsConnectionError(Exception e) =>
         e is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException or InvalidOperationException;
 
-    private static string ConversationKey(string conversationId) => "c:" + conversationId;
+    private static string ConversationKey(string conversationId) => SubscriptionNames.Conversation(conversationId);
 
-    private static string RoomKey(string roomId) => "r:" + roomId;
+    private static string RoomKey(string roomId) => SubscriptionNames.Room(roomId);
 
     private static string NewClientMessageId() => Guid.NewGuid().ToString("N");
 

@@ -7,13 +7,14 @@ namespace Conversations.Protocol;
 /// The protocol's serializers: <see cref="ProtocolJsonContext"/> plus one fix-up. Event classes override their
 /// <c>[JsonIgnore]</c> <c>Type</c> property without repeating the attribute, so the generated metadata would write a second
 /// <c>type</c> beside the polymorphic discriminator; the modifier drops it (the discriminator carries the same name).
+/// Messages, posted messages and deltas are read by hand-written converters over that contract.
 /// </summary>
 internal sealed partial class ProtocolJson
 {
     private ProtocolJson()
     {
         var context = ProtocolJsonContext.Default;
-        Options = new JsonSerializerOptions(context.Options)
+        var generated = new JsonSerializerOptions(context.Options)
         {
             TypeInfoResolver = context.WithAddedModifier(static info =>
             {
@@ -29,12 +30,31 @@ internal sealed partial class ProtocolJson
                 }
             }),
         };
+        generated.MakeReadOnly();
+
+        // Messages and the busiest events are read by hand (see the converters); everything is written by the generated
+        // contract, which the converters fall back to for anything they do not read themselves.
+        var withMessages = new JsonSerializerOptions(generated);
+        var messages = new MessageJsonConverter((JsonTypeInfo<Message>)generated.GetTypeInfo(typeof(Message)));
+        withMessages.Converters.Add(messages);
+        withMessages.MakeReadOnly();
+        var events = EventReader = new ConversationEventJsonConverter((JsonTypeInfo<ConversationEvent>)withMessages.GetTypeInfo(typeof(ConversationEvent)), messages);
+        var resolver = withMessages.TypeInfoResolver!;
+        Options = new JsonSerializerOptions(withMessages)
+        {
+            // The event base carries polymorphism attributes, which a converter in the options' list may not be combined
+            // with: its contract is replaced outright.
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(new EventResolver(events), resolver),
+        };
         Options.MakeReadOnly();
     }
 
     public static ProtocolJson Default { get; } = new();
 
     public JsonSerializerOptions Options { get; }
+
+    /// <summary>Reads a conversation event from where a reader stands (what <see cref="ConversationEvent"/> does, minus the serializer's set-up).</summary>
+    public ConversationEventJsonConverter EventReader { get; }
 
     public JsonTypeInfo<ClientFrame> ClientFrame => field ??= Get<ClientFrame>();
 
@@ -75,4 +95,19 @@ internal sealed partial class ProtocolJson
     public JsonTypeInfo<InboxSubscribeResult> InboxSubscribeResult => field ??= Get<InboxSubscribeResult>();
 
     private JsonTypeInfo<T> Get<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
+
+    private sealed class EventResolver(ConversationEventJsonConverter converter) : IJsonTypeInfoResolver
+    {
+        public JsonTypeInfo? GetTypeInfo(Type type, JsonSerializerOptions options)
+        {
+            if (type != typeof(ConversationEvent))
+            {
+                return null;
+            }
+
+            var info = JsonMetadataServices.CreateValueInfo<ConversationEvent>(options, converter);
+            info.PolymorphismOptions = null;
+            return info;
+        }
+    }
 }

@@ -20,6 +20,14 @@ internal sealed class ServerFrame
     /// <summary>The event of an event frame, read by the subscription named in <see cref="Subscription"/>: a conversation or room event, or an inbox event.</summary>
     public JsonElement? Event { get; set; }
 
+    /// <summary>The event of an event frame, read as it arrived when the frame named a conversation or room subscription first.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ConversationEvent? ConversationEvent { get; set; }
+
+    /// <summary>The event of an inbox event frame, read as it arrived when the frame named the inbox first.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public InboxEvent? InboxEvent { get; set; }
+
     /// <summary>The subscription an event or subscription_ended frame belongs to: <c>conversation:{id}</c>, <c>room:{id}</c> or <c>inbox</c>.</summary>
     public string? Subscription { get; set; }
 

@@ -1,0 +1,206 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Conversations.Protocol;
+
+/// <summary>
+/// Reads the two events a busy room is made of — a posted message and a streamed reply's delta — straight into their
+/// properties, and every other event with the generated polymorphic contract. Like <see cref="MessageJsonConverter"/>,
+/// this avoids the generated contract's boxed argument array for init-only properties; writing always uses the
+/// generated contract, so the shape on the wire is the contract's.
+/// </summary>
+internal sealed class ConversationEventJsonConverter : JsonConverter<ConversationEvent>
+{
+    private readonly JsonTypeInfo<ConversationEvent> _contract;
+    private readonly MessageJsonConverter _messages;
+
+    /// <param name="contract">The generated polymorphic contract (from options without this converter).</param>
+    /// <param name="messages">Reads the message of a posted event.</param>
+    public ConversationEventJsonConverter(JsonTypeInfo<ConversationEvent> contract, MessageJsonConverter messages)
+    {
+        _contract = contract;
+        _messages = messages;
+    }
+
+    public override ConversationEvent? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.StartObject)
+        {
+            // The discriminator comes first (the contract requires it there): peek at it on a copy of the reader.
+            var probe = reader;
+            if (!probe.Read() || probe.TokenType != JsonTokenType.PropertyName || !probe.ValueTextEquals("type"u8) || !probe.Read())
+            {
+                // The contract would call this "not supported"; for a reader it is JSON it cannot read.
+                throw new JsonException("An event must name its type first.");
+            }
+
+            if (probe.TokenType == JsonTokenType.String)
+            {
+                if (probe.ValueTextEquals("conversation.message_posted"u8))
+                {
+                    var posted = ReadPosted(ref probe, options);
+                    reader = probe;
+                    return posted;
+                }
+
+                if (probe.ValueTextEquals("conversation.message_delta"u8))
+                {
+                    var delta = ReadDelta(ref probe);
+                    reader = probe;
+                    return delta;
+                }
+            }
+        }
+
+        return JsonSerializer.Deserialize(ref reader, _contract);
+    }
+
+    public override void Write(Utf8JsonWriter writer, ConversationEvent value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, value, _contract);
+
+    private MessagePostedEvent ReadPosted(ref Utf8JsonReader reader, JsonSerializerOptions options)
+    {
+        var common = default(Common);
+        long? sequence = null;
+        Message? message = null;
+        int chainDepth = 0, triggerCount = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = MessageJsonConverter.Name(ref reader);
+            if (!reader.Read())
+            {
+                break;
+            }
+
+            if (common.TryRead(name, ref reader))
+            {
+                continue;
+            }
+
+            if (name.SequenceEqual("sequence"u8))
+            {
+                sequence = reader.GetInt64();
+            }
+            else if (name.SequenceEqual("message"u8))
+            {
+                message = _messages.Read(ref reader, typeof(Message), options);
+            }
+            else if (name.SequenceEqual("chainDepth"u8))
+            {
+                chainDepth = reader.GetInt32();
+            }
+            else if (name.SequenceEqual("triggerCount"u8))
+            {
+                triggerCount = reader.GetInt32();
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        MessageJsonConverter.Expect(ref reader, JsonTokenType.EndObject);
+        return new MessagePostedEvent
+        {
+            RoomId = MessageJsonConverter.Required(common.RoomId, "roomId"),
+            ConversationId = common.ConversationId,
+            ActorId = MessageJsonConverter.Required(common.ActorId, "actorId"),
+            Timestamp = MessageJsonConverter.Required(common.Timestamp, "timestamp"),
+            Sequence = MessageJsonConverter.Required(sequence, "sequence"),
+            Message = MessageJsonConverter.Required(message, "message"),
+            ChainDepth = chainDepth,
+            TriggerCount = triggerCount,
+        };
+    }
+
+    private static MessageDeltaEvent ReadDelta(ref Utf8JsonReader reader)
+    {
+        var common = default(Common);
+        string? messageId = null, delta = null;
+        long? messageSequence = null;
+        int? index = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = MessageJsonConverter.Name(ref reader);
+            if (!reader.Read())
+            {
+                break;
+            }
+
+            if (common.TryRead(name, ref reader))
+            {
+                continue;
+            }
+
+            if (name.SequenceEqual("messageId"u8))
+            {
+                messageId = reader.GetString();
+            }
+            else if (name.SequenceEqual("messageSequence"u8))
+            {
+                messageSequence = reader.GetInt64();
+            }
+            else if (name.SequenceEqual("index"u8))
+            {
+                index = reader.GetInt32();
+            }
+            else if (name.SequenceEqual("delta"u8))
+            {
+                delta = reader.GetString();
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        MessageJsonConverter.Expect(ref reader, JsonTokenType.EndObject);
+        return new MessageDeltaEvent
+        {
+            RoomId = MessageJsonConverter.Required(common.RoomId, "roomId"),
+            ConversationId = common.ConversationId,
+            ActorId = MessageJsonConverter.Required(common.ActorId, "actorId"),
+            Timestamp = MessageJsonConverter.Required(common.Timestamp, "timestamp"),
+            MessageId = MessageJsonConverter.Required(messageId, "messageId"),
+            MessageSequence = MessageJsonConverter.Required(messageSequence, "messageSequence"),
+            Index = MessageJsonConverter.Required(index, "index"),
+            Delta = MessageJsonConverter.Required(delta, "delta"),
+        };
+    }
+
+    /// <summary>The properties every event has.</summary>
+    private struct Common
+    {
+        public string? RoomId;
+        public string? ConversationId;
+        public string? ActorId;
+        public DateTimeOffset? Timestamp;
+
+        public bool TryRead(scoped ReadOnlySpan<byte> name, ref Utf8JsonReader reader)
+        {
+            if (name.SequenceEqual("roomId"u8))
+            {
+                RoomId = reader.GetString();
+            }
+            else if (name.SequenceEqual("conversationId"u8))
+            {
+                ConversationId = reader.GetString();
+            }
+            else if (name.SequenceEqual("actorId"u8))
+            {
+                ActorId = reader.GetString();
+            }
+            else if (name.SequenceEqual("timestamp"u8))
+            {
+                Timestamp = reader.GetDateTimeOffset();
+            }
+            else
+            {
+                return false;
+            }
+
+            return true;
+        }
+    }
+}

@@ -1,0 +1,222 @@
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Conversations.Protocol;
+using FluentAssertions;
+using Xunit;
+
+namespace Conversations.AspNetCore.Tests;
+
+/// <summary>
+/// The hand-written readers of messages, busy events and server frames read exactly what the generated contract writes
+/// and reads: every property, any order, unknown ones skipped, enums in any case, and a typed error for bad input.
+/// </summary>
+public sealed class ProtocolJsonReadTests
+{
+    private static readonly ProtocolJson Json = ProtocolJson.Default;
+
+    private static readonly JsonSerializerOptions SmallBuffers = new(Json.Options) { DefaultBufferSize = 16 };
+
+    private static readonly DateTimeOffset At = new(2026, 11, 26, 8, 30, 15, 123, TimeSpan.FromHours(2));
+
+    [Fact]
+    public void Every_property_of_a_message_is_read_back()
+    {
+        var message = FullMessage();
+        // A property added to Message without a value here (and a case in the reader) fails this test.
+        typeof(Message).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite)
+            .Where(p => Equals(p.GetValue(message), DefaultOf(p.PropertyType)))
+            .Select(p => p.Name).Should().BeEmpty("the sample message sets every property");
+
+        var written = JsonSerializer.SerializeToUtf8Bytes(message, ProtocolJsonContext.Default.Message);
+        var read = JsonSerializer.Deserialize(written, Json.Message)!;
+
+        Rewrite(read).Should().Be(Encoding.UTF8.GetString(written));
+        read.Should().BeEquivalentTo(message, o => o.Excluding(m => m.Data));
+        read.Data!.Value.GetProperty("score").GetInt32().Should().Be(7);
+    }
+
+    [Fact]
+    public void A_posted_event_and_a_delta_are_read_back_with_every_property()
+    {
+        ConversationEvent[] events =
+        [
+            new MessagePostedEvent { RoomId = "r1", ConversationId = "c1", ActorId = "u1", Timestamp = At, Sequence = 41, Message = FullMessage(), ChainDepth = 2, TriggerCount = 3 },
+            new MessageDeltaEvent { RoomId = "r1", ConversationId = "c1", ActorId = "agent", Timestamp = At, MessageId = "m9", MessageSequence = 42, Index = 5, Delta = "wor\"ld\n" },
+            new TypingEvent { RoomId = "r1", ConversationId = "c1", ActorId = "u2", Timestamp = At, IsTyping = true },
+        ];
+
+        foreach (var e in events)
+        {
+            var written = JsonSerializer.SerializeToUtf8Bytes(e, Json.ConversationEvent);
+            var read = JsonSerializer.Deserialize(written, Json.ConversationEvent)!;
+
+            read.Should().BeOfType(e.GetType());
+            Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(read, Json.ConversationEvent)).Should().Be(Encoding.UTF8.GetString(written));
+        }
+    }
+
+    [Fact]
+    public void Properties_in_any_order_unknown_ones_escaped_names_and_enums_in_any_case_are_read()
+    {
+        const string Text = """
+            {"type":"conversation.message_posted","extra":{"nested":[1,{"a":null}]},"sequence":7,"timestamp":"2026-11-26T08:30:15+00:00",
+             "message":{"createdAt":"2026-11-26T08:30:15+00:00","senderKind":"AGENT","text":"hi","lastSequence":7,"sequence":7,
+                        "senderId":"bot","conversationId":"c1","\u0072oomId":"r1","id":"m1","status":"STREAMING","future":true,"attachments":[]},
+             "actorId":"bot","roomId":"r1"}
+            """;
+
+        var read = (MessagePostedEvent)JsonSerializer.Deserialize(Text, Json.ConversationEvent)!;
+
+        read.Sequence.Should().Be(7);
+        read.ConversationId.Should().BeNull();
+        read.Message.RoomId.Should().Be("r1");
+        read.Message.SenderKind.Should().Be(AccountKind.Agent);
+        read.Message.Status.Should().Be(MessageStatus.Streaming);
+        read.Message.Attachments.Should().BeEmpty();
+        read.Message.Text.Should().Be("hi");
+    }
+
+    [Theory]
+    [InlineData("""{"type":"conversation.message_posted","roomId":"r1","actorId":"a","timestamp":"2026-11-26T08:30:15Z","message":null,"sequence":1}""")]
+    [InlineData("""{"type":"conversation.message_posted","roomId":"r1","actorId":"a","timestamp":"2026-11-26T08:30:15Z","sequence":1}""")]
+    [InlineData("""{"type":"conversation.message_posted","roomId":"r1","actorId":"a","timestamp":"2026-11-26T08:30:15Z","sequence":"one","message":{}}""")]
+    [InlineData("""{"type":"conversation.message_delta","roomId":"r1","actorId":"a","timestamp":"2026-11-26T08:30:15Z","messageId":"m","messageSequence":1,"index":0}""")]
+    [InlineData("""{"type":"conversation.message_delta","roomId":"r1","actorId":"a","timestamp":"yesterday","messageId":"m","messageSequence":1,"index":0,"delta":"x"}""")]
+    [InlineData("""{"type":"conversation.not_a_type","roomId":"r1"}""")]
+    [InlineData("""{"roomId":"r1","type":"conversation.message_delta"}""")]
+    [InlineData("""["conversation.message_posted"]""")]
+    public void Bad_events_are_a_json_error(string text)
+    {
+        var read = () => JsonSerializer.Deserialize(text, Json.ConversationEvent);
+
+        read.Should().Throw<JsonException>();
+    }
+
+    [Theory]
+    [InlineData("""{"id":"m","roomId":"r1","conversationId":"c1","sequence":1,"lastSequence":1,"senderId":"u","senderKind":"user"}""", "createdAt")]
+    [InlineData("""{"id":"m","conversationId":"c1","sequence":1,"lastSequence":1,"senderId":"u","senderKind":"user","createdAt":"2026-11-26T08:30:15Z"}""", "roomId")]
+    [InlineData("""{"id":"m","roomId":"r1","conversationId":"c1","sequence":1,"lastSequence":1,"senderId":"u","senderKind":"robot","createdAt":"2026-11-26T08:30:15Z"}""", "BytePositionInLine: 111")]
+    [InlineData("""{"id":"m","roomId":"r1","conversationId":"c1","sequence":1.5,"lastSequence":1,"senderId":"u","senderKind":"user","createdAt":"2026-11-26T08:30:15Z"}""", "BytePositionInLine: 60")]
+    public void Bad_messages_are_a_json_error(string text, string named)
+    {
+        var read = () => JsonSerializer.Deserialize(text, Json.Message);
+
+        read.Should().Throw<JsonException>().Which.Message.Should().Contain(named);
+    }
+
+    [Fact]
+    public async Task Events_are_read_from_a_stream_in_small_pieces()
+    {
+        var e = new MessagePostedEvent { RoomId = "r1", ConversationId = "c1", ActorId = "u1", Timestamp = At, Sequence = 41, Message = FullMessage() };
+        using var stream = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes<ConversationEvent>(e, Json.ConversationEvent));
+
+        var read = await JsonSerializer.DeserializeAsync<ConversationEvent>(stream, SmallBuffers);
+
+        read.Should().BeOfType<MessagePostedEvent>().Which.Message.Text.Should().Be(e.Message.Text);
+    }
+
+    [Fact]
+    public void An_event_frame_that_names_its_subscription_first_is_read_into_its_event()
+    {
+        var e = new MessageDeltaEvent { RoomId = "r1", ConversationId = "c1", ActorId = "agent", Timestamp = At, MessageId = "m9", MessageSequence = 42, Index = 5, Delta = "x" };
+        var line = Frame("event", "conversation:c1", JsonSerializer.SerializeToNode(e, Json.ConversationEvent)!, subscriptionFirst: true);
+
+        var frame = ServerFrameReader.Read(line);
+
+        frame.Type.Should().BeSameAs(ServerFrameTypes.Event);
+        frame.Subscription.Should().Be("conversation:c1");
+        frame.Event.Should().BeNull();
+        frame.ConversationEvent.Should().BeOfType<MessageDeltaEvent>().Which.Delta.Should().Be("x");
+    }
+
+    [Fact]
+    public void An_event_frame_that_puts_its_event_first_is_read_once_the_subscription_is_known()
+    {
+        var inbox = new InboxRoomRemovedEvent { RoomId = "r1", Timestamp = At };
+        var line = Frame("event", SubscriptionNames.Inbox, JsonSerializer.SerializeToNode(inbox, Json.InboxEvent)!, subscriptionFirst: false);
+
+        var frame = ServerFrameReader.Read(line);
+        frame.InboxEvent.Should().BeNull();
+        ServerFrameReader.ReadEvent(frame, frame.Event!.Value);
+
+        frame.InboxEvent.Should().BeOfType<InboxRoomRemovedEvent>().Which.RoomId.Should().Be("r1");
+        frame.ConversationEvent.Should().BeNull();
+    }
+
+    [Fact]
+    public void Acks_errors_and_the_welcome_are_read()
+    {
+        var ack = ServerFrameReader.Read("""{"type":"ack","id":"7","result":{"sequence":3,"ids":["a"]}}"""u8);
+        var error = ServerFrameReader.Read("""{"type":"error","id":null,"code":"limit_exceeded","message":"slow down","retryAfterMs":1500}"""u8);
+        var welcome = ServerFrameReader.Read("""{"type":"welcome","protocol":"conversations.v1","accountId":"u1","accountKind":"agent","maxMessageBytes":65536,"later":[1,2]}"""u8);
+        var ended = ServerFrameReader.Read("""{"type":"subscription_ended","subscription":"room:r1","roomId":"r1","code":"forbidden","message":"removed"}"""u8);
+
+        ack.Id.Should().Be("7");
+        ack.Result!.Value.GetProperty("sequence").GetInt64().Should().Be(3);
+        error.Id.Should().BeNull();
+        error.Code.Should().Be("limit_exceeded");
+        error.RetryAfterMs.Should().Be(1500);
+        welcome.AccountKind.Should().Be(AccountKind.Agent);
+        welcome.MaxMessageBytes.Should().Be(65536);
+        welcome.Protocol.Should().Be("conversations.v1");
+        ended.RoomId.Should().Be("r1");
+        ended.Message.Should().Be("removed");
+    }
+
+    [Theory]
+    [InlineData("""[1,2]""")]
+    [InlineData("""{"type":"event","subscription":"conversation:c1","event":{"type":"conversation.from_the_future","roomId":"r1"}}""")]
+    [InlineData("""{"type":"ack","id":"7","retryAfterMs":"soon"}""")]
+    [InlineData("{\"type\":\"ack\",\"id\":\"7")]
+    public void Frames_it_cannot_read_are_a_json_error(string text)
+    {
+        var read = () => ServerFrameReader.Read(Encoding.UTF8.GetBytes(text));
+
+        read.Should().Throw<JsonException>();
+    }
+
+    private static Message FullMessage() => new()
+    {
+        Id = "m1",
+        RoomId = "r1",
+        ConversationId = "c1",
+        Sequence = 41,
+        LastSequence = 43,
+        SenderId = "agent-7",
+        SenderKind = AccountKind.Agent,
+        Text = "Héllo, \"world\" \u2603\n",
+        Format = MessageFormat.Markdown,
+        Attachments = [new Attachment { AssetId = "a1", Name = "report.pdf", MediaType = "application/pdf", Size = 12345 }],
+        Data = JsonDocument.Parse("""{"score":7,"tags":["x"]}""").RootElement,
+        ReplyToId = "m0",
+        ClientMessageId = "client-1",
+        Status = MessageStatus.Stopped,
+        CreatedAt = At,
+        EditedAt = At.AddMinutes(1),
+        DeletedAt = At.AddMinutes(2),
+        ChainDepth = 4,
+    };
+
+    private static object? DefaultOf(Type type) => type.IsValueType ? Activator.CreateInstance(type) : null;
+
+    private static string Rewrite(Message message) => Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(message, ProtocolJsonContext.Default.Message));
+
+    private static byte[] Frame(string type, string subscription, JsonNode @event, bool subscriptionFirst)
+    {
+        var frame = new JsonObject { ["type"] = type };
+        if (subscriptionFirst)
+        {
+            frame["subscription"] = subscription;
+            frame["event"] = @event;
+        }
+        else
+        {
+            frame["event"] = @event;
+            frame["subscription"] = subscription;
+        }
+
+        return Encoding.UTF8.GetBytes(frame.ToJsonString());
+    }
+}
