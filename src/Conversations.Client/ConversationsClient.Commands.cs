@@ -288,10 +288,9 @@ public sealed partial class ConversationsClient
         {
             await RequestAsync(subscribe, retryable: true, cancellationToken).ConfigureAwait(false);
             subscription.Acknowledged = true;
-            var reader = subscription.Reader;
             while (true)
             {
-                while (reader.TryRead(out var e))
+                while (subscription.TryRead(out var e))
                 {
                     yield return e;
                 }
@@ -305,7 +304,7 @@ public sealed partial class ConversationsClient
                     continue;
                 }
 
-                if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                if (!await subscription.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     break;
                 }

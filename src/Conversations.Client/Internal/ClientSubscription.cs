@@ -16,13 +16,17 @@ namespace Conversations.Client.Internal;
 /// </remarks>
 internal sealed class ClientSubscription(string key, string? conversationId, string? roomId, long afterSequence, int capacity)
 {
-    private readonly Channel<ConversationEvent> _events = Channel.CreateBounded<ConversationEvent>(new BoundedChannelOptions(capacity)
+    // Unbounded with one reader: the writer never takes a lock the reader holds while it drains (a bounded channel locks on
+    // every read and write, and in a busy room that contention cost more than reading the event). The bound is kept by
+    // counting what is buffered.
+    private readonly Channel<ConversationEvent> _events = Channel.CreateUnbounded<ConversationEvent>(new UnboundedChannelOptions
     {
         SingleReader = true,
         SingleWriter = true,
-        FullMode = BoundedChannelFullMode.Wait,
     });
 
+    private readonly int _capacity = capacity;
+    private int _buffered;
     private long _lastSequence = afterSequence;
     private int _dropping;
     private int _overflowed;
@@ -42,7 +46,20 @@ internal sealed class ClientSubscription(string key, string? conversationId, str
 
     private bool Dropping => Volatile.Read(ref _dropping) == 1;
 
-    public ChannelReader<ConversationEvent> Reader => _events.Reader;
+    /// <summary>Takes the next buffered event, if there is one (the reader only).</summary>
+    public bool TryRead([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out ConversationEvent e)
+    {
+        if (!_events.Reader.TryRead(out e))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _buffered);
+        return true;
+    }
+
+    /// <summary>Waits until an event is buffered; <see langword="false"/> once the subscription is complete.</summary>
+    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _events.Reader.WaitToReadAsync(cancellationToken);
 
     /// <summary>Called by the receive loop only; never waits.</summary>
     public void Deliver(ConversationEvent e)
@@ -57,8 +74,9 @@ internal sealed class ClientSubscription(string key, string? conversationId, str
             return;
         }
 
-        if (!_events.Writer.TryWrite(e))
+        if (Interlocked.Increment(ref _buffered) > _capacity || !_events.Writer.TryWrite(e))
         {
+            Interlocked.Decrement(ref _buffered);
             // The reader is too far behind: drop from here on; it resubscribes from the last sequence it was given.
             Volatile.Write(ref _dropping, 1);
             Volatile.Write(ref _overflowed, 1);
