@@ -24,7 +24,7 @@ internal sealed partial class ConversationsConnection
     private readonly WebSocketEndpointOptions _options;
     private readonly ConnectionRegistry _registry;
     private readonly ILogger _logger;
-    private readonly Channel<OutboundFrame> _sendQueue;
+    private readonly SendQueue _sendQueue;
     private readonly List<OutboundFrame> _batched = [];
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource<(int Status, string Description)> _closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -46,18 +46,13 @@ internal sealed partial class ConversationsConnection
         _registry = registry;
         _logger = logger;
         _id = Interlocked.Increment(ref s_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _sendQueue = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(options.SendQueueCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _sendQueue = new SendQueue(options.SendQueueCapacity);
     }
 
     public string Id => _id;
 
     /// <summary>Gets how many frames wait in the send queue.</summary>
-    public int QueuedFrames => _sendQueue.Reader.Count;
+    public int QueuedFrames => _sendQueue.Count;
 
     /// <summary>Asks the connection to close with a status; safe to call from any thread, more than once.</summary>
     public void RequestClose(int status, string description) => _closeRequested.TrySetResult((status, description));
@@ -72,13 +67,13 @@ internal sealed partial class ConversationsConnection
         var reason = "closed";
         try
         {
-            _sendQueue.Writer.TryWrite(new OutboundFrame(FrameWriter.Welcome(subprotocol, _account, _options.MaxMessageBytes)));
+            _sendQueue.TryEnqueue(new OutboundFrame(FrameWriter.Welcome(subprotocol, _account, _options.MaxMessageBytes)));
             var sendTask = SendLoopAsync();
             var receiveTask = ReceiveLoopAsync();
             var first = await Task.WhenAny(receiveTask, sendTask, _closeRequested.Task).ConfigureAwait(false);
             _closing = true;
             await _lifetime.CancelAsync().ConfigureAwait(false);
-            _sendQueue.Writer.TryComplete();
+            _sendQueue.Complete();
 
             if (first == _closeRequested.Task)
             {
@@ -123,7 +118,7 @@ internal sealed partial class ConversationsConnection
     private ValueTask<bool> EnqueueAsync(byte[] frame, CancellationToken cancellationToken = default) => EnqueueAsync(new OutboundFrame(frame), cancellationToken);
 
     private ValueTask<bool> EnqueueAsync(OutboundFrame frame, CancellationToken cancellationToken) =>
-        _sendQueue.Writer.TryWrite(frame) ? ValueTask.FromResult(true) : WaitToEnqueueAsync(frame, cancellationToken);
+        _sendQueue.TryEnqueue(frame) ? ValueTask.FromResult(true) : WaitToEnqueueAsync(frame, cancellationToken);
 
     private async ValueTask<bool> WaitToEnqueueAsync(OutboundFrame frame, CancellationToken cancellationToken)
     {
@@ -136,8 +131,7 @@ internal sealed partial class ConversationsConnection
         using var timer = _services.TimeProvider.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), timeout, _options.SlowClientTimeout, Timeout.InfiniteTimeSpan);
         try
         {
-            await _sendQueue.Writer.WriteAsync(frame, timeout.Token).ConfigureAwait(false);
-            return true;
+            return await _sendQueue.EnqueueAsync(frame, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -161,12 +155,12 @@ internal sealed partial class ConversationsConnection
     /// </summary>
     private async Task SendLoopAsync()
     {
-        var reader = _sendQueue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        var queue = _sendQueue;
+        while (await queue.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (!_closing && reader.TryRead(out var frame))
+            while (!_closing && queue.TryRead(out var frame))
             {
-                if (!reader.TryPeek(out var second) || frame.Bytes.Length + 1 + second.Bytes.Length > MaxBatchBytes)
+                if (!queue.TryPeek(out var second) || frame.Bytes.Length + 1 + second.Bytes.Length > MaxBatchBytes)
                 {
                     await _socket.SendAsync(frame.Bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
                     RecordDelivery(frame);
@@ -179,7 +173,7 @@ internal sealed partial class ConversationsConnection
                     frame.Bytes.CopyTo(batch, 0);
                     var length = frame.Bytes.Length;
                     _batched.Add(frame);
-                    while (reader.TryPeek(out var next) && length + 1 + next.Bytes.Length <= MaxBatchBytes && reader.TryRead(out next))
+                    while (queue.TryPeek(out var next) && length + 1 + next.Bytes.Length <= MaxBatchBytes && queue.TryRead(out next))
                     {
                         batch[length++] = (byte)'\n';
                         next.Bytes.CopyTo(batch, length);
