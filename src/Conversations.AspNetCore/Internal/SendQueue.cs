@@ -20,8 +20,8 @@ internal sealed class SendQueue(int capacity)
     private TaskCompletionSource? _room;
     private volatile bool _complete;
 
-    /// <summary>Gets how many frames wait.</summary>
-    public int Count => Volatile.Read(ref _count);
+    /// <summary>Gets how many frames wait (the count also holds producers being turned away for a moment, hence the clamp).</summary>
+    public int Count => Math.Min(Volatile.Read(ref _count), capacity);
 
     /// <summary>Queues a frame if there is room; <see langword="false"/> when the queue is full or complete.</summary>
     public bool TryEnqueue(OutboundFrame frame)
