@@ -157,6 +157,7 @@ public sealed partial class ConversationsClient
         }
     }
 
+    /// <summary>Ends the inbox subscription when the server ended it; returns whether the frame was the inbox's.</summary>
     private bool EndInbox(ServerFrame frame)
     {
         if (!string.Equals(frame.Subscription, SubscriptionNames.Inbox, StringComparison.Ordinal))

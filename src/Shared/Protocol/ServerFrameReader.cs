@@ -4,9 +4,9 @@ using System.Text.Json.Serialization.Metadata;
 namespace Conversations.Protocol;
 
 /// <summary>
-/// Reads one server frame in a single pass (the client's side of the protocol). The server names an event frame's subscription before its event, so the
-/// event is read straight into its type; only a frame that puts the event first (another server, an older one) has its
-/// event kept as JSON and read once the subscription is known.
+/// Reads one server frame in a single pass (the client's side of the protocol). The server names an event frame's
+/// subscription before its event, so the event is read straight into its type; only a frame that puts the event first
+/// (another server, an older one) has its event kept as JSON and read once the subscription is known.
 /// </summary>
 internal static class ServerFrameReader
 {
