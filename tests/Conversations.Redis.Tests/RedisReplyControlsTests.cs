@@ -78,33 +78,4 @@ public sealed class RedisReplyControlsTests
 
         throw new InvalidOperationException("The subscription ended.");
     }
-
-    /// <summary>An agent that streams a first chunk, says so, then waits until it is cancelled.</summary>
-    private sealed class StreamingAgent
-    {
-        public TaskCompletionSource<Message> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public async ValueTask RunAsync(FlowContext context, CancellationToken cancellationToken)
-        {
-            if (context.Trigger.Message is null)
-            {
-                return;
-            }
-
-            await using var stream = await context.BeginStreamAsync(cancellationToken: cancellationToken);
-            await stream.AppendAsync("Once upon a time", cancellationToken);
-            Started.TrySetResult(stream.Message);
-            try
-            {
-                await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                Cancelled.TrySetResult();
-                throw;
-            }
-        }
-    }
 }

@@ -18,11 +18,7 @@ public sealed class TelemetryTests
     public async Task Post_TheAgentsFlowContinuesItsTrace_AndTheReplyIsTheFlowsChild()
     {
         var spans = new List<Activity>();
-        using var tracing = Sdk.CreateTracerProviderBuilder()
-            .AddSource(ConversationsDiagnostics.ActivitySourceName, s_test.Name)
-            .SetSampler(new AlwaysOnSampler())
-            .AddInMemoryExporter(spans)
-            .Build();
+        using var tracing = Tracing(spans);
         await using var host = await ConversationsTestHost.StartAsync();
         host.FlowEngine.ReplyWith(t => "pong: " + t.Message?.Text);
         var (_, conversation) = await TestSupport.RoomWithConversationAsync(host, Alice, ParticipantSpec.Agent("bot"));
@@ -63,11 +59,7 @@ public sealed class TelemetryTests
     public async Task StreamedReply_IsTheFlowsChild_AndAFailedRunCarriesItsErrorType()
     {
         var spans = new List<Activity>();
-        using var tracing = Sdk.CreateTracerProviderBuilder()
-            .AddSource(ConversationsDiagnostics.ActivitySourceName, s_test.Name)
-            .SetSampler(new AlwaysOnSampler())
-            .AddInMemoryExporter(spans)
-            .Build();
+        using var tracing = Tracing(spans);
         await using var host = await ConversationsTestHost.StartAsync();
         host.FlowEngine.StreamReply("one ", "two");
         var (_, conversation) = await TestSupport.RoomWithConversationAsync(host, Alice, ParticipantSpec.Agent("bot"));
@@ -176,4 +168,11 @@ public sealed class TelemetryTests
 
         return tags;
     }
+
+    /// <summary>Every span of the engine and of this test's caller, kept in memory.</summary>
+    private static TracerProvider Tracing(List<Activity> spans) => Sdk.CreateTracerProviderBuilder()
+        .AddSource(ConversationsDiagnostics.ActivitySourceName, s_test.Name)
+        .SetSampler(new AlwaysOnSampler())
+        .AddInMemoryExporter(spans)
+        .Build();
 }

@@ -67,7 +67,7 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
         int chainDepth = 0, triggerCount = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = MessageJsonConverter.Name(ref reader);
+            var name = JsonReading.Name(ref reader);
             if (!reader.Read())
             {
                 break;
@@ -100,15 +100,15 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
             }
         }
 
-        MessageJsonConverter.Expect(ref reader, JsonTokenType.EndObject);
+        JsonReading.Expect(ref reader, JsonTokenType.EndObject);
         return new MessagePostedEvent
         {
-            RoomId = MessageJsonConverter.Required(common.RoomId, "roomId"),
+            RoomId = JsonReading.Required(common.RoomId, "roomId"),
             ConversationId = common.ConversationId,
-            ActorId = MessageJsonConverter.Required(common.ActorId, "actorId"),
-            Timestamp = MessageJsonConverter.Required(common.Timestamp, "timestamp"),
-            Sequence = MessageJsonConverter.Required(sequence, "sequence"),
-            Message = MessageJsonConverter.Required(message, "message"),
+            ActorId = JsonReading.Required(common.ActorId, "actorId"),
+            Timestamp = JsonReading.Required(common.Timestamp, "timestamp"),
+            Sequence = JsonReading.Required(sequence, "sequence"),
+            Message = JsonReading.Required(message, "message"),
             ChainDepth = chainDepth,
             TriggerCount = triggerCount,
         };
@@ -122,7 +122,7 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
         int? index = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = MessageJsonConverter.Name(ref reader);
+            var name = JsonReading.Name(ref reader);
             if (!reader.Read())
             {
                 break;
@@ -155,17 +155,17 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
             }
         }
 
-        MessageJsonConverter.Expect(ref reader, JsonTokenType.EndObject);
+        JsonReading.Expect(ref reader, JsonTokenType.EndObject);
         return new MessageDeltaEvent
         {
-            RoomId = MessageJsonConverter.Required(common.RoomId, "roomId"),
+            RoomId = JsonReading.Required(common.RoomId, "roomId"),
             ConversationId = common.ConversationId,
-            ActorId = MessageJsonConverter.Required(common.ActorId, "actorId"),
-            Timestamp = MessageJsonConverter.Required(common.Timestamp, "timestamp"),
-            MessageId = MessageJsonConverter.Required(messageId, "messageId"),
-            MessageSequence = MessageJsonConverter.Required(messageSequence, "messageSequence"),
-            Index = MessageJsonConverter.Required(index, "index"),
-            Delta = MessageJsonConverter.Required(delta, "delta"),
+            ActorId = JsonReading.Required(common.ActorId, "actorId"),
+            Timestamp = JsonReading.Required(common.Timestamp, "timestamp"),
+            MessageId = JsonReading.Required(messageId, "messageId"),
+            MessageSequence = JsonReading.Required(messageSequence, "messageSequence"),
+            Index = JsonReading.Required(index, "index"),
+            Delta = JsonReading.Required(delta, "delta"),
         };
     }
 

@@ -28,7 +28,7 @@ internal sealed class MessageJsonConverter : JsonConverter<Message>
             return null;
         }
 
-        Expect(ref reader, JsonTokenType.StartObject);
+        JsonReading.Expect(ref reader, JsonTokenType.StartObject);
         var readers = _readers ??= new Readers(options);
         string? id = null, roomId = null, conversationId = null, senderId = null, replyToId = null, clientMessageId = null;
         string? text = string.Empty;
@@ -42,7 +42,7 @@ internal sealed class MessageJsonConverter : JsonConverter<Message>
         var chainDepth = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = MessageJsonConverter.Name(ref reader);
+            var name = JsonReading.Name(ref reader);
             if (!reader.Read())
             {
                 break;
@@ -95,7 +95,7 @@ internal sealed class MessageJsonConverter : JsonConverter<Message>
                 }
                 else
                 {
-                    attachments = ReadValue<IReadOnlyList<Attachment>>(ref reader, options);
+                    attachments = JsonReading.ReadValue<IReadOnlyList<Attachment>>(ref reader, options);
                 }
             }
             else if (name.SequenceEqual("data"u8))
@@ -136,16 +136,16 @@ internal sealed class MessageJsonConverter : JsonConverter<Message>
             }
         }
 
-        Expect(ref reader, JsonTokenType.EndObject);
+        JsonReading.Expect(ref reader, JsonTokenType.EndObject);
         return new Message
         {
-            Id = Required(id, "id"),
-            RoomId = Required(roomId, "roomId"),
-            ConversationId = Required(conversationId, "conversationId"),
-            Sequence = Required(sequence, "sequence"),
-            LastSequence = Required(lastSequence, "lastSequence"),
-            SenderId = Required(senderId, "senderId"),
-            SenderKind = Required(senderKind, "senderKind"),
+            Id = JsonReading.Required(id, "id"),
+            RoomId = JsonReading.Required(roomId, "roomId"),
+            ConversationId = JsonReading.Required(conversationId, "conversationId"),
+            Sequence = JsonReading.Required(sequence, "sequence"),
+            LastSequence = JsonReading.Required(lastSequence, "lastSequence"),
+            SenderId = JsonReading.Required(senderId, "senderId"),
+            SenderKind = JsonReading.Required(senderKind, "senderKind"),
             Text = text!,
             Format = format,
             Attachments = attachments!,
@@ -153,7 +153,7 @@ internal sealed class MessageJsonConverter : JsonConverter<Message>
             ReplyToId = replyToId,
             ClientMessageId = clientMessageId,
             Status = status,
-            CreatedAt = Required(createdAt, "createdAt"),
+            CreatedAt = JsonReading.Required(createdAt, "createdAt"),
             EditedAt = editedAt,
             DeletedAt = deletedAt,
             ChainDepth = chainDepth,
@@ -171,28 +171,4 @@ internal sealed class MessageJsonConverter : JsonConverter<Message>
 
         public JsonConverter<MessageStatus> Status { get; } = (JsonConverter<MessageStatus>)options.GetTypeInfo(typeof(MessageStatus)).Converter;
     }
-
-    /// <summary>Reads a value with the contract the options hold for its type (enums, lists).</summary>
-    internal static T ReadValue<T>(ref Utf8JsonReader reader, JsonSerializerOptions options) =>
-        reader.TokenType == JsonTokenType.Null && default(T) is null
-            ? default!
-            : JsonSerializer.Deserialize(ref reader, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)))!;
-
-    /// <summary>The current property name, unescaped (names are compared as UTF-8 bytes).</summary>
-    internal static ReadOnlySpan<byte> Name(ref Utf8JsonReader reader) =>
-        reader.HasValueSequence || reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
-
-    internal static void Expect(ref Utf8JsonReader reader, JsonTokenType token)
-    {
-        if (reader.TokenType != token)
-        {
-            throw new JsonException($"Expected {token} but found {reader.TokenType} at byte {reader.TokenStartIndex}.");
-        }
-    }
-
-    internal static T Required<T>(T? value, string name)
-        where T : class => value ?? throw new JsonException($"The required property '{name}' is missing.");
-
-    internal static T Required<T>(T? value, string name)
-        where T : struct => value ?? throw new JsonException($"The required property '{name}' is missing.");
 }

@@ -58,8 +58,6 @@ internal sealed partial class ProtocolJson
 
     public JsonTypeInfo<ClientFrame> ClientFrame => field ??= Get<ClientFrame>();
 
-    public JsonTypeInfo<ServerFrame> ServerFrame => field ??= Get<ServerFrame>();
-
     public JsonTypeInfo<ProblemBody> ProblemBody => field ??= Get<ProblemBody>();
 
     public JsonTypeInfo<ConversationEvent> ConversationEvent => field ??= Get<ConversationEvent>();

@@ -28,7 +28,6 @@ internal sealed class SnakeCaseEnumConverter<TEnum> : JsonStringEnumConverter<TE
         typeof(SnakeCaseEnumConverter<AssetStatus>),
     ])]
 [JsonSerializable(typeof(ClientFrame))]
-[JsonSerializable(typeof(ServerFrame))]
 [JsonSerializable(typeof(ProblemBody))]
 [JsonSerializable(typeof(ConversationEvent))]
 [JsonSerializable(typeof(Room))]

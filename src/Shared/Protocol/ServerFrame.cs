@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Conversations.Protocol;
 
-/// <summary>A frame from the server, as a client reads it.</summary>
+/// <summary>A frame from the server, as a client reads it (<see cref="ServerFrameReader"/>).</summary>
 internal sealed class ServerFrame
 {
     public string? Type { get; set; }
@@ -21,11 +21,9 @@ internal sealed class ServerFrame
     public JsonElement? Event { get; set; }
 
     /// <summary>The event of an event frame, read as it arrived when the frame named a conversation or room subscription first.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
     public ConversationEvent? ConversationEvent { get; set; }
 
     /// <summary>The event of an inbox event frame, read as it arrived when the frame named the inbox first.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
     public InboxEvent? InboxEvent { get; set; }
 
     /// <summary>The subscription an event or subscription_ended frame belongs to: <c>conversation:{id}</c>, <c>room:{id}</c> or <c>inbox</c>.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 
 namespace Conversations.Protocol;
 
@@ -37,7 +36,7 @@ internal static class ServerFrameReader
         var frame = new ServerFrame();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = MessageJsonConverter.Name(ref reader);
+            var name = JsonReading.Name(ref reader);
             if (!reader.Read())
             {
                 break;
@@ -93,7 +92,7 @@ internal static class ServerFrameReader
             }
             else if (name.SequenceEqual("accountKind"u8))
             {
-                frame.AccountKind = MessageJsonConverter.ReadValue<AccountKind?>(ref reader, Json.Options);
+                frame.AccountKind = reader.TokenType == JsonTokenType.Null ? null : JsonReading.ReadValue<AccountKind>(ref reader, Json.Options);
             }
             else if (name.SequenceEqual("maxMessageBytes"u8))
             {
@@ -105,7 +104,7 @@ internal static class ServerFrameReader
             }
         }
 
-        MessageJsonConverter.Expect(ref reader, JsonTokenType.EndObject);
+        JsonReading.Expect(ref reader, JsonTokenType.EndObject);
         return frame;
     }
 
@@ -135,15 +134,13 @@ internal static class ServerFrameReader
         }
         else if (string.Equals(frame.Subscription, SubscriptionNames.Inbox, StringComparison.Ordinal))
         {
-            frame.InboxEvent = Deserialize(ref reader, Json.InboxEvent);
+            frame.InboxEvent = JsonSerializer.Deserialize(ref reader, Json.InboxEvent);
         }
         else
         {
             frame.ConversationEvent = Json.EventReader.Read(ref reader, typeof(ConversationEvent), Json.Options);
         }
     }
-
-    private static T? Deserialize<T>(ref Utf8JsonReader reader, JsonTypeInfo<T> typeInfo) => JsonSerializer.Deserialize(ref reader, typeInfo);
 
     /// <summary>The frame types are a handful of constants: hand those out rather than a new string per frame.</summary>
     private static string? FrameType(ref Utf8JsonReader reader) =>
