@@ -78,12 +78,57 @@ public sealed class ProtocolJsonReadTests
         read.Message.Text.Should().Be("hi");
     }
 
+    [Fact]
+    public void Event_frames_leave_out_what_a_message_event_repeats_and_the_reader_fills_it_in()
+    {
+        var plain = new Message { Id = "m1", RoomId = "r1", ConversationId = "c1", Sequence = 41, LastSequence = 41, SenderId = "u1", SenderKind = AccountKind.User, Text = "hi", CreatedAt = At };
+        var posted = new MessagePostedEvent { RoomId = "r1", ConversationId = "c1", ActorId = "u1", Timestamp = At, Sequence = 41, Message = plain, ChainDepth = 2, TriggerCount = 1 };
+        var updated = new MessageUpdatedEvent { RoomId = "r1", ConversationId = "c1", ActorId = "moderator", Timestamp = At.AddMinutes(1), Sequence = 43, Message = FullMessage() };
+        var deleted = new MessageDeletedEvent { RoomId = "r1", ConversationId = "c1", ActorId = "u1", Timestamp = At.AddMinutes(3), Sequence = 44, Message = plain };
+
+        var postedJson = JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes<ConversationEvent>(posted, Json.EventFrame))!.AsObject();
+        postedJson.Select(p => p.Key).Should().BeEquivalentTo("type", "roomId", "conversationId", "sequence", "message", "chainDepth", "triggerCount");
+        postedJson["message"]!.AsObject().Select(p => p.Key).Should().BeEquivalentTo("id", "sequence", "senderId", "senderKind", "text", "createdAt");
+
+        // What differs from the message is written: another actor, a later time, a last sequence, a status, attachments.
+        var updatedJson = JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes<ConversationEvent>(updated, Json.EventFrame))!.AsObject();
+        updatedJson.Select(p => p.Key).Should().Contain(["actorId", "timestamp"]);
+        updatedJson["message"]!.AsObject().Select(p => p.Key).Should().Contain(["lastSequence", "status", "attachments"]).And.NotContain(["roomId", "conversationId"]);
+
+        foreach (var e in new MessageLogEvent[] { posted, updated, deleted })
+        {
+            var read = JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes<ConversationEvent>(e, Json.EventFrame), Json.ConversationEvent);
+
+            read.Should().BeOfType(e.GetType()).And.BeEquivalentTo(e, o => o.RespectingRuntimeTypes().Excluding(m => m.Message.Data));
+            Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(read!, Json.ConversationEvent)).Should().Be(Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes<ConversationEvent>(e, Json.ConversationEvent)));
+        }
+    }
+
+    [Fact]
+    public void A_message_event_whose_message_comes_before_the_event_ids_is_read_whole()
+    {
+        const string Text = """
+            {"type":"conversation.message_updated","sequence":9,"message":{"id":"m1","sequence":3,"senderId":"u1","senderKind":"user","text":"edited",
+             "createdAt":"2026-11-26T08:30:15+00:00","editedAt":"2026-11-26T08:31:15+00:00"},"conversationId":"c1","roomId":"r1","timestamp":"2026-11-26T08:31:15+00:00"}
+            """;
+
+        var read = (MessageUpdatedEvent)JsonSerializer.Deserialize(Text, Json.ConversationEvent)!;
+
+        read.Message.RoomId.Should().Be("r1");
+        read.Message.ConversationId.Should().Be("c1");
+        read.Message.LastSequence.Should().Be(3, "a left-out last sequence is the message's sequence");
+        read.Message.Status.Should().Be(MessageStatus.Complete);
+        read.ActorId.Should().Be("u1", "a left-out actor is the message's sender");
+        read.Timestamp.Should().Be(read.Message.EditedAt!.Value);
+    }
+
     [Theory]
     [InlineData("""{"type":"conversation.message_posted","roomId":"r1","actorId":"a","timestamp":"2026-11-26T08:30:15Z","message":null,"sequence":1}""")]
     [InlineData("""{"type":"conversation.message_posted","roomId":"r1","actorId":"a","timestamp":"2026-11-26T08:30:15Z","sequence":1}""")]
     [InlineData("""{"type":"conversation.message_posted","roomId":"r1","actorId":"a","timestamp":"2026-11-26T08:30:15Z","sequence":"one","message":{}}""")]
     [InlineData("""{"type":"conversation.message_delta","roomId":"r1","actorId":"a","timestamp":"2026-11-26T08:30:15Z","messageId":"m","messageSequence":1,"index":0}""")]
     [InlineData("""{"type":"conversation.message_delta","roomId":"r1","actorId":"a","timestamp":"yesterday","messageId":"m","messageSequence":1,"index":0,"delta":"x"}""")]
+    [InlineData("""{"type":"conversation.message_deleted","conversationId":"c1","sequence":2,"message":{"id":"m","sequence":1,"senderId":"u","senderKind":"user","createdAt":"2026-11-26T08:30:15Z"}}""")]
     [InlineData("""{"type":"conversation.not_a_type","roomId":"r1"}""")]
     [InlineData("""{"roomId":"r1","type":"conversation.message_delta"}""")]
     [InlineData("""["conversation.message_posted"]""")]
@@ -97,6 +142,7 @@ public sealed class ProtocolJsonReadTests
     [Theory]
     [InlineData("""{"id":"m","roomId":"r1","conversationId":"c1","sequence":1,"lastSequence":1,"senderId":"u","senderKind":"user"}""", "createdAt")]
     [InlineData("""{"id":"m","conversationId":"c1","sequence":1,"lastSequence":1,"senderId":"u","senderKind":"user","createdAt":"2026-11-26T08:30:15Z"}""", "roomId")]
+    [InlineData("""{"id":"m","roomId":"r1","conversationId":"c1","sequence":1,"senderId":"u","senderKind":"user","createdAt":"2026-11-26T08:30:15Z"}""", "lastSequence")]
     [InlineData("""{"id":"m","roomId":"r1","conversationId":"c1","sequence":1,"lastSequence":1,"senderId":"u","senderKind":"robot","createdAt":"2026-11-26T08:30:15Z"}""", "BytePositionInLine: 111")]
     [InlineData("""{"id":"m","roomId":"r1","conversationId":"c1","sequence":1.5,"lastSequence":1,"senderId":"u","senderKind":"user","createdAt":"2026-11-26T08:30:15Z"}""", "BytePositionInLine: 60")]
     public void Bad_messages_are_a_json_error(string text, string named)

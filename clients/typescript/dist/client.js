@@ -1,7 +1,7 @@
 import { Emitter } from "./emitter.js";
 import { ConversationsError, ErrorCodes } from "./errors.js";
 import { abortReason, deferred, handshakeError, isObject, newClientMessageId, throwIfAborted } from "./internal.js";
-import { SUBPROTOCOL, isRoomEvent } from "./protocol.js";
+import { SUBPROTOCOL, isMessageLogEvent, isRoomEvent } from "./protocol.js";
 import { ExponentialBackoff } from "./reconnect.js";
 import { ConversationSubscription, InboxSubscription, RoomSubscription, } from "./subscription.js";
 const OPEN = 1;
@@ -745,6 +745,8 @@ export class ConversationsClient {
                     return;
                 }
                 const e = event;
+                if (isMessageLogEvent(e))
+                    fillInMessageEvent(e);
                 const named = typeof frame.subscription === "string" ? frame.subscription : "";
                 if (named.startsWith("conversation:") || named.startsWith("room:")) {
                     // The server names the subscription an event belongs to: route by it.
@@ -958,6 +960,21 @@ function checkInboxEvent(event) {
         default:
             return `An inbox event of unknown type "${event.type}".`;
     }
+}
+/**
+ * Event frames leave out what a message event repeats (protocol, "Event frames"): the message's room and conversation,
+ * its last sequence when that is its sequence, status `complete`, no attachments; the event's actor when it is the sender
+ * and its time when it is the message's creation. Filled in here, so subscribers always see whole messages.
+ */
+function fillInMessageEvent(e) {
+    const message = e.message;
+    message.roomId ??= e.roomId;
+    message.conversationId ??= e.conversationId;
+    message.lastSequence ??= message.sequence;
+    message.status ??= "complete";
+    message.attachments ??= [];
+    e.actorId ??= message.senderId;
+    e.timestamp ??= message.createdAt;
 }
 /** Returns why an event cannot be used, or undefined when it is well-formed enough to route and apply. */
 function checkEvent(event) {

@@ -12,6 +12,7 @@ import type {
   InboxPage,
   InboxQuery,
   Message,
+  MessageLogEvent,
   MessagePage,
   Participant,
   ParticipantSpec,
@@ -20,9 +21,10 @@ import type {
   ReadMarker,
   Room,
   RoomEvent,
+  Timestamp,
   WelcomeFrame,
 } from "./protocol.js";
-import { SUBPROTOCOL, isRoomEvent } from "./protocol.js";
+import { SUBPROTOCOL, isMessageLogEvent, isRoomEvent } from "./protocol.js";
 import { ExponentialBackoff, type ReconnectPolicy } from "./reconnect.js";
 import {
   ConversationSubscription,
@@ -916,6 +918,7 @@ export class ConversationsClient implements SubscriptionHost {
           return;
         }
         const e = event as unknown as ConversationEvent | RoomEvent;
+        if (isMessageLogEvent(e)) fillInMessageEvent(e);
         const named = typeof frame.subscription === "string" ? frame.subscription : "";
         if (named.startsWith("conversation:") || named.startsWith("room:")) {
           // The server names the subscription an event belongs to: route by it.
@@ -1123,6 +1126,22 @@ function checkInboxEvent(event: unknown): string | undefined {
     default:
       return `An inbox event of unknown type "${event.type}".`;
   }
+}
+
+/**
+ * Event frames leave out what a message event repeats (protocol, "Event frames"): the message's room and conversation,
+ * its last sequence when that is its sequence, status `complete`, no attachments; the event's actor when it is the sender
+ * and its time when it is the message's creation. Filled in here, so subscribers always see whole messages.
+ */
+function fillInMessageEvent(e: MessageLogEvent): void {
+  const message = e.message as Partial<Message> & Pick<Message, "id" | "sequence">;
+  message.roomId ??= e.roomId;
+  message.conversationId ??= e.conversationId;
+  message.lastSequence ??= message.sequence;
+  message.status ??= "complete";
+  message.attachments ??= [];
+  e.actorId ??= message.senderId as string;
+  e.timestamp ??= message.createdAt as Timestamp;
 }
 
 /** Returns why an event cannot be used, or undefined when it is well-formed enough to route and apply. */

@@ -72,6 +72,46 @@ describe("bad server frames", () => {
     await client.close();
   });
 
+  test("a message event frame that leaves out what its message repeats is delivered whole", async () => {
+    const slim = {
+      type: "event", subscription: "conversation:c1",
+      event: {
+        type: "conversation.message_posted", roomId: "r1", conversationId: "c1", sequence: 1,
+        message: { id: "m1", sequence: 1, senderId: "bob", senderKind: "user", text: "hi", createdAt: "2026-11-25T07:00:00+00:00" },
+      },
+    };
+    const edited = {
+      type: "event", subscription: "conversation:c1",
+      event: {
+        type: "conversation.message_updated", roomId: "r1", conversationId: "c1", actorId: "moderator", timestamp: "2026-11-25T07:05:00+00:00", sequence: 2,
+        message: { id: "m1", sequence: 1, lastSequence: 2, senderId: "bob", senderKind: "user", text: "[removed]", status: "stopped", createdAt: "2026-11-25T07:00:00+00:00" },
+      },
+    };
+    const { url } = await fakeServer((socket, frames) => {
+      frames.until((f) => f.some((x) => x.type === "subscribe")).then((f) => {
+        socket.send(JSON.stringify({ type: "ack", id: f.find((x) => x.type === "subscribe").id, result: { id: "c1", roomId: "r1", createdBy: "bob", createdAt: "x", lastSequence: 0 } }));
+        socket.send(JSON.stringify(slim) + "\n" + JSON.stringify(edited));
+      });
+    });
+    const client = new ConversationsClient({ url, WebSocket, reconnect: false });
+    await client.connect();
+    const events = new Collector();
+    await client.subscribe("c1", { onEvent: events.push });
+
+    const [posted, updated] = await events.until((e) => e.length >= 2, "both events");
+
+    assert.deepEqual(
+      { actorId: posted.actorId, timestamp: posted.timestamp, ...posted.message },
+      { actorId: "bob", timestamp: "2026-11-25T07:00:00+00:00", id: "m1", roomId: "r1", conversationId: "c1", sequence: 1, lastSequence: 1, senderId: "bob",
+        senderKind: "user", text: "hi", status: "complete", attachments: [], createdAt: "2026-11-25T07:00:00+00:00" });
+    assert.equal(updated.actorId, "moderator", "what the frame says is kept");
+    assert.equal(updated.timestamp, "2026-11-25T07:05:00+00:00");
+    assert.equal(updated.message.lastSequence, 2);
+    assert.equal(updated.message.status, "stopped");
+    assert.equal(updated.message.roomId, "r1");
+    await client.close();
+  });
+
   test("an error frame that answers no command is reported as serverError, not thrown", async () => {
     const { url } = await fakeServer((socket) => socket.send(JSON.stringify({ type: "error", id: null, code: "invalid_argument", message: "bad frame" })));
     const client = new ConversationsClient({ url, WebSocket, reconnect: false });

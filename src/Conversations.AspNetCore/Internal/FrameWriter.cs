@@ -105,7 +105,7 @@ internal static class FrameWriter
                 return last.Frame;
             }
 
-            var json = Volatile.Read(ref _json) ?? Interlocked.CompareExchange(ref _json, JsonSerializer.SerializeToUtf8Bytes(@event, Json.ConversationEvent), null) ?? _json!;
+            var json = Volatile.Read(ref _json) ?? Interlocked.CompareExchange(ref _json, JsonSerializer.SerializeToUtf8Bytes(@event, Json.EventFrame), null) ?? _json!;
             var frame = EventFrame(json, subscription);
             Volatile.Write(ref _last, new Named(subscription, frame));
             return frame;

@@ -5,10 +5,11 @@ using System.Text.Json.Serialization.Metadata;
 namespace Conversations.Protocol;
 
 /// <summary>
-/// Reads the two events a busy room is made of — a posted message and a streamed reply's delta — straight into their
-/// properties, and every other event with the generated polymorphic contract. Like <see cref="MessageJsonConverter"/>,
-/// this avoids the generated contract's boxed argument array for init-only properties; writing always uses the
-/// generated contract, so the shape on the wire is the contract's.
+/// Reads the events a busy room is made of — message events (posted, updated, deleted) and a streamed reply's deltas —
+/// straight into their properties, and every other event with the generated polymorphic contract. Like
+/// <see cref="MessageJsonConverter"/>, this avoids the generated contract's boxed argument array for init-only
+/// properties. Writing uses the generated contract; a message event written the way event frames carry it (without what
+/// its message repeats, see <see cref="ProtocolJson.EventFrame"/>) is read back whole.
 /// </summary>
 internal sealed class ConversationEventJsonConverter : JsonConverter<ConversationEvent>
 {
@@ -16,7 +17,7 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
     private readonly MessageJsonConverter _messages;
 
     /// <param name="contract">The generated polymorphic contract (from options without this converter).</param>
-    /// <param name="messages">Reads the message of a posted event.</param>
+    /// <param name="messages">Reads the message of a message event.</param>
     public ConversationEventJsonConverter(JsonTypeInfo<ConversationEvent> contract, MessageJsonConverter messages)
     {
         _contract = contract;
@@ -37,11 +38,15 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
 
             if (probe.TokenType == JsonTokenType.String)
             {
-                if (probe.ValueTextEquals("conversation.message_posted"u8))
+                var kind = probe.ValueTextEquals("conversation.message_posted"u8) ? LogKind.Posted
+                    : probe.ValueTextEquals("conversation.message_updated"u8) ? LogKind.Updated
+                    : probe.ValueTextEquals("conversation.message_deleted"u8) ? LogKind.Deleted
+                    : LogKind.None;
+                if (kind != LogKind.None)
                 {
-                    var posted = ReadPosted(ref probe, options);
+                    var logged = ReadLogEvent(ref probe, kind, options);
                     reader = probe;
-                    return posted;
+                    return logged;
                 }
 
                 if (probe.ValueTextEquals("conversation.message_delta"u8))
@@ -59,11 +64,15 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
     public override void Write(Utf8JsonWriter writer, ConversationEvent value, JsonSerializerOptions options) =>
         JsonSerializer.Serialize(writer, value, _contract);
 
-    private MessagePostedEvent ReadPosted(ref Utf8JsonReader reader, JsonSerializerOptions options)
+    /// <summary>
+    /// Reads a posted, updated or deleted message event, filling in what an event frame leaves out (see
+    /// <see cref="ProtocolJson.EventFrame"/>): the message's room, conversation and last sequence, the event's actor and time.
+    /// </summary>
+    private MessageLogEvent ReadLogEvent(ref Utf8JsonReader reader, LogKind kind, JsonSerializerOptions options)
     {
         var common = default(Common);
         long? sequence = null;
-        Message? message = null;
+        MessageJsonConverter.Fields? fields = null;
         int chainDepth = 0, triggerCount = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -84,13 +93,13 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
             }
             else if (name.SequenceEqual("message"u8))
             {
-                message = _messages.Read(ref reader, typeof(Message), options);
+                fields = reader.TokenType == JsonTokenType.Null ? null : _messages.ReadFields(ref reader, options);
             }
-            else if (name.SequenceEqual("chainDepth"u8))
+            else if (kind == LogKind.Posted && name.SequenceEqual("chainDepth"u8))
             {
                 chainDepth = reader.GetInt32();
             }
-            else if (name.SequenceEqual("triggerCount"u8))
+            else if (kind == LogKind.Posted && name.SequenceEqual("triggerCount"u8))
             {
                 triggerCount = reader.GetInt32();
             }
@@ -101,16 +110,42 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
         }
 
         JsonReading.Expect(ref reader, JsonTokenType.EndObject);
-        return new MessagePostedEvent
+        var message = JsonReading.Required(fields, "message").ToMessage(new(common.RoomId, common.ConversationId));
+        var roomId = JsonReading.Required(common.RoomId, "roomId");
+        var actorId = common.ActorId ?? message.SenderId;
+        var timestamp = common.Timestamp ?? message.CreatedAt;
+        var at = JsonReading.Required(sequence, "sequence");
+        return kind switch
         {
-            RoomId = JsonReading.Required(common.RoomId, "roomId"),
-            ConversationId = common.ConversationId,
-            ActorId = JsonReading.Required(common.ActorId, "actorId"),
-            Timestamp = JsonReading.Required(common.Timestamp, "timestamp"),
-            Sequence = JsonReading.Required(sequence, "sequence"),
-            Message = JsonReading.Required(message, "message"),
-            ChainDepth = chainDepth,
-            TriggerCount = triggerCount,
+            LogKind.Posted => new MessagePostedEvent
+            {
+                RoomId = roomId,
+                ConversationId = common.ConversationId,
+                ActorId = actorId,
+                Timestamp = timestamp,
+                Sequence = at,
+                Message = message,
+                ChainDepth = chainDepth,
+                TriggerCount = triggerCount,
+            },
+            LogKind.Updated => new MessageUpdatedEvent
+            {
+                RoomId = roomId,
+                ConversationId = common.ConversationId,
+                ActorId = actorId,
+                Timestamp = timestamp,
+                Sequence = at,
+                Message = message,
+            },
+            _ => new MessageDeletedEvent
+            {
+                RoomId = roomId,
+                ConversationId = common.ConversationId,
+                ActorId = actorId,
+                Timestamp = timestamp,
+                Sequence = at,
+                Message = message,
+            },
         };
     }
 
@@ -167,6 +202,14 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
             Index = JsonReading.Required(index, "index"),
             Delta = JsonReading.Required(delta, "delta"),
         };
+    }
+
+    private enum LogKind
+    {
+        None,
+        Posted,
+        Updated,
+        Deleted,
     }
 
     /// <summary>The properties every event has.</summary>

@@ -28,18 +28,16 @@ internal sealed class MessageJsonConverter : JsonConverter<Message>
             return null;
         }
 
+        var fields = ReadFields(ref reader, options);
+        return fields.ToMessage(null);
+    }
+
+    /// <summary>Reads a message's properties; <see cref="Fields.ToMessage"/> makes the message once what it left out is known.</summary>
+    public Fields ReadFields(ref Utf8JsonReader reader, JsonSerializerOptions options)
+    {
         JsonReading.Expect(ref reader, JsonTokenType.StartObject);
         var readers = _readers ??= new Readers(options);
-        string? id = null, roomId = null, conversationId = null, senderId = null, replyToId = null, clientMessageId = null;
-        string? text = string.Empty;
-        long? sequence = null, lastSequence = null;
-        AccountKind? senderKind = null;
-        MessageFormat format = default;
-        MessageStatus status = default;
-        IReadOnlyList<Attachment>? attachments = [];
-        JsonElement? data = null;
-        DateTimeOffset? createdAt = null, editedAt = null, deletedAt = null;
-        var chainDepth = 0;
+        var f = new Fields();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = JsonReading.Name(ref reader);
@@ -50,39 +48,39 @@ internal sealed class MessageJsonConverter : JsonConverter<Message>
 
             if (name.SequenceEqual("id"u8))
             {
-                id = reader.GetString();
+                f.Id = reader.GetString();
             }
             else if (name.SequenceEqual("roomId"u8))
             {
-                roomId = reader.GetString();
+                f.RoomId = reader.GetString();
             }
             else if (name.SequenceEqual("conversationId"u8))
             {
-                conversationId = reader.GetString();
+                f.ConversationId = reader.GetString();
             }
             else if (name.SequenceEqual("sequence"u8))
             {
-                sequence = reader.GetInt64();
+                f.Sequence = reader.GetInt64();
             }
             else if (name.SequenceEqual("lastSequence"u8))
             {
-                lastSequence = reader.GetInt64();
+                f.LastSequence = reader.GetInt64();
             }
             else if (name.SequenceEqual("senderId"u8))
             {
-                senderId = reader.GetString();
+                f.SenderId = reader.GetString();
             }
             else if (name.SequenceEqual("senderKind"u8))
             {
-                senderKind = readers.AccountKind.Read(ref reader, typeof(AccountKind), options);
+                f.SenderKind = readers.AccountKind.Read(ref reader, typeof(AccountKind), options);
             }
             else if (name.SequenceEqual("text"u8))
             {
-                text = reader.GetString();
+                f.Text = reader.GetString();
             }
             else if (name.SequenceEqual("format"u8))
             {
-                format = readers.Format.Read(ref reader, typeof(MessageFormat), options);
+                f.Format = readers.Format.Read(ref reader, typeof(MessageFormat), options);
             }
             else if (name.SequenceEqual("attachments"u8))
             {
@@ -90,45 +88,45 @@ internal sealed class MessageJsonConverter : JsonConverter<Message>
                 var probe = reader;
                 if (reader.TokenType == JsonTokenType.StartArray && probe.Read() && probe.TokenType == JsonTokenType.EndArray)
                 {
-                    attachments = [];
+                    f.Attachments = [];
                     reader = probe;
                 }
                 else
                 {
-                    attachments = JsonReading.ReadValue<IReadOnlyList<Attachment>>(ref reader, options);
+                    f.Attachments = JsonReading.ReadValue<IReadOnlyList<Attachment>>(ref reader, options);
                 }
             }
             else if (name.SequenceEqual("data"u8))
             {
-                data = reader.TokenType == JsonTokenType.Null ? null : JsonElement.ParseValue(ref reader);
+                f.Data = reader.TokenType == JsonTokenType.Null ? null : JsonElement.ParseValue(ref reader);
             }
             else if (name.SequenceEqual("replyToId"u8))
             {
-                replyToId = reader.GetString();
+                f.ReplyToId = reader.GetString();
             }
             else if (name.SequenceEqual("clientMessageId"u8))
             {
-                clientMessageId = reader.GetString();
+                f.ClientMessageId = reader.GetString();
             }
             else if (name.SequenceEqual("status"u8))
             {
-                status = readers.Status.Read(ref reader, typeof(MessageStatus), options);
+                f.Status = readers.Status.Read(ref reader, typeof(MessageStatus), options);
             }
             else if (name.SequenceEqual("createdAt"u8))
             {
-                createdAt = reader.GetDateTimeOffset();
+                f.CreatedAt = reader.GetDateTimeOffset();
             }
             else if (name.SequenceEqual("editedAt"u8))
             {
-                editedAt = reader.TokenType == JsonTokenType.Null ? null : reader.GetDateTimeOffset();
+                f.EditedAt = reader.TokenType == JsonTokenType.Null ? null : reader.GetDateTimeOffset();
             }
             else if (name.SequenceEqual("deletedAt"u8))
             {
-                deletedAt = reader.TokenType == JsonTokenType.Null ? null : reader.GetDateTimeOffset();
+                f.DeletedAt = reader.TokenType == JsonTokenType.Null ? null : reader.GetDateTimeOffset();
             }
             else if (name.SequenceEqual("chainDepth"u8))
             {
-                chainDepth = reader.GetInt32();
+                f.ChainDepth = reader.GetInt32();
             }
             else
             {
@@ -137,30 +135,62 @@ internal sealed class MessageJsonConverter : JsonConverter<Message>
         }
 
         JsonReading.Expect(ref reader, JsonTokenType.EndObject);
-        return new Message
-        {
-            Id = JsonReading.Required(id, "id"),
-            RoomId = JsonReading.Required(roomId, "roomId"),
-            ConversationId = JsonReading.Required(conversationId, "conversationId"),
-            Sequence = JsonReading.Required(sequence, "sequence"),
-            LastSequence = JsonReading.Required(lastSequence, "lastSequence"),
-            SenderId = JsonReading.Required(senderId, "senderId"),
-            SenderKind = JsonReading.Required(senderKind, "senderKind"),
-            Text = text!,
-            Format = format,
-            Attachments = attachments!,
-            Data = data,
-            ReplyToId = replyToId,
-            ClientMessageId = clientMessageId,
-            Status = status,
-            CreatedAt = JsonReading.Required(createdAt, "createdAt"),
-            EditedAt = editedAt,
-            DeletedAt = deletedAt,
-            ChainDepth = chainDepth,
-        };
+        return f;
     }
 
     public override void Write(Utf8JsonWriter writer, Message value, JsonSerializerOptions options) => JsonSerializer.Serialize(writer, value, _writer);
+
+    /// <summary>A message's properties as read, before the message is made.</summary>
+    internal struct Fields
+    {
+        public string? Id;
+        public string? RoomId;
+        public string? ConversationId;
+        public string? SenderId;
+        public string? ReplyToId;
+        public string? ClientMessageId;
+        public string? Text;
+        public long? Sequence;
+        public long? LastSequence;
+        public AccountKind? SenderKind;
+        public MessageFormat Format;
+        public MessageStatus Status;
+        public IReadOnlyList<Attachment>? Attachments;
+        public JsonElement? Data;
+        public DateTimeOffset? CreatedAt;
+        public DateTimeOffset? EditedAt;
+        public DateTimeOffset? DeletedAt;
+        public int ChainDepth;
+
+        /// <summary>
+        /// Makes the message. <paramref name="inEvent"/> is the event frame that carried it, which says what the message
+        /// left out: its room and conversation, and its last sequence when that is its sequence.
+        /// </summary>
+        public readonly Message ToMessage(EventContext? inEvent) => new()
+        {
+            Id = JsonReading.Required(Id, "id"),
+            RoomId = JsonReading.Required(RoomId ?? inEvent?.RoomId, "roomId"),
+            ConversationId = JsonReading.Required(ConversationId ?? inEvent?.ConversationId, "conversationId"),
+            Sequence = JsonReading.Required(Sequence, "sequence"),
+            LastSequence = JsonReading.Required(LastSequence ?? (inEvent is null ? null : Sequence), "lastSequence"),
+            SenderId = JsonReading.Required(SenderId, "senderId"),
+            SenderKind = JsonReading.Required(SenderKind, "senderKind"),
+            Text = Text ?? string.Empty,
+            Format = Format,
+            Attachments = Attachments ?? [],
+            Data = Data,
+            ReplyToId = ReplyToId,
+            ClientMessageId = ClientMessageId,
+            Status = Status,
+            CreatedAt = JsonReading.Required(CreatedAt, "createdAt"),
+            EditedAt = EditedAt,
+            DeletedAt = DeletedAt,
+            ChainDepth = ChainDepth,
+        };
+    }
+
+    /// <summary>What an event frame says about the message it carries.</summary>
+    internal readonly record struct EventContext(string? RoomId, string? ConversationId);
 
     /// <summary>The enum converters of the options this converter reads with (the wire's snake_case enums).</summary>
     private sealed class Readers(JsonSerializerOptions options)

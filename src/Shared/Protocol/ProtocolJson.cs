@@ -14,23 +14,12 @@ internal sealed partial class ProtocolJson
     private ProtocolJson()
     {
         var context = ProtocolJsonContext.Default;
-        var generated = new JsonSerializerOptions(context.Options)
-        {
-            TypeInfoResolver = context.WithAddedModifier(static info =>
-            {
-                if (info.Kind == JsonTypeInfoKind.Object && (typeof(ConversationEvent).IsAssignableFrom(info.Type) || typeof(InboxEvent).IsAssignableFrom(info.Type)))
-                {
-                    for (var i = info.Properties.Count - 1; i >= 0; i--)
-                    {
-                        if (info.Properties[i].Name == "type")
-                        {
-                            info.Properties.RemoveAt(i);
-                        }
-                    }
-                }
-            }),
-        };
+        var generated = new JsonSerializerOptions(context.Options) { TypeInfoResolver = context.WithAddedModifier(DropSecondType) };
         generated.MakeReadOnly();
+
+        var eventFrames = new JsonSerializerOptions(context.Options) { TypeInfoResolver = context.WithAddedModifier(DropSecondType).WithAddedModifier(LeaveOutRepeats) };
+        eventFrames.MakeReadOnly();
+        EventFrame = (JsonTypeInfo<ConversationEvent>)eventFrames.GetTypeInfo(typeof(ConversationEvent));
 
         // Messages and the busiest events are read by hand (see the converters); everything is written by the generated
         // contract, which the converters fall back to for anything they do not read themselves.
@@ -55,6 +44,12 @@ internal sealed partial class ProtocolJson
 
     /// <summary>Reads a conversation event from where a reader stands (what <see cref="ConversationEvent"/> does, minus the serializer's set-up).</summary>
     public ConversationEventJsonConverter EventReader { get; }
+
+    /// <summary>
+    /// Writes an event as event frames carry it: a message event's message without what the event already says (see
+    /// <see cref="LeaveOutRepeats"/>). Read back with <see cref="EventReader"/>, which fills those values in again.
+    /// </summary>
+    public JsonTypeInfo<ConversationEvent> EventFrame { get; }
 
     public JsonTypeInfo<ClientFrame> ClientFrame => field ??= Get<ClientFrame>();
 
@@ -93,6 +88,64 @@ internal sealed partial class ProtocolJson
     public JsonTypeInfo<InboxSubscribeResult> InboxSubscribeResult => field ??= Get<InboxSubscribeResult>();
 
     private JsonTypeInfo<T> Get<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
+
+    /// <summary>Events name their type once, as the polymorphic discriminator (see the class summary).</summary>
+    private static void DropSecondType(JsonTypeInfo info)
+    {
+        if (info.Kind == JsonTypeInfoKind.Object && (typeof(ConversationEvent).IsAssignableFrom(info.Type) || typeof(InboxEvent).IsAssignableFrom(info.Type)))
+        {
+            Remove(info, "type");
+        }
+    }
+
+    /// <summary>
+    /// A message event repeats most of what its message says, and a room's busiest frames are message events. In event
+    /// frames the message leaves out <c>roomId</c> and <c>conversationId</c> (the event's), <c>lastSequence</c> when it
+    /// equals its <c>sequence</c>, <c>status</c> when <c>complete</c> and <c>attachments</c> when empty; the event leaves
+    /// out <c>actorId</c> when it is the message's <c>senderId</c> and <c>timestamp</c> when it is the message's
+    /// <c>createdAt</c>. The protocol document lists the same rules for other readers.
+    /// </summary>
+    private static void LeaveOutRepeats(JsonTypeInfo info)
+    {
+        if (info.Type == typeof(Message))
+        {
+            Remove(info, "roomId");
+            Remove(info, "conversationId");
+            When(info, "lastSequence", static (message, _) => ((Message)message).LastSequence != ((Message)message).Sequence);
+            When(info, "status", static (_, status) => (MessageStatus)status! != MessageStatus.Complete);
+            When(info, "attachments", static (_, attachments) => attachments is IReadOnlyList<Attachment> { Count: > 0 });
+        }
+        else if (info.Kind == JsonTypeInfoKind.Object && typeof(MessageLogEvent).IsAssignableFrom(info.Type))
+        {
+            When(info, "actorId", static (e, _) => !string.Equals(((MessageLogEvent)e).ActorId, ((MessageLogEvent)e).Message.SenderId, StringComparison.Ordinal));
+            When(info, "timestamp", static (e, _) => !((MessageLogEvent)e).Timestamp.EqualsExact(((MessageLogEvent)e).Message.CreatedAt));
+        }
+    }
+
+    private static void Remove(JsonTypeInfo info, string name)
+    {
+        for (var i = info.Properties.Count - 1; i >= 0; i--)
+        {
+            if (info.Properties[i].Name == name)
+            {
+                info.Properties.RemoveAt(i);
+            }
+        }
+    }
+
+    private static void When(JsonTypeInfo info, string name, Func<object, object?, bool> write)
+    {
+        foreach (var property in info.Properties)
+        {
+            if (property.Name == name)
+            {
+                property.ShouldSerialize = write;
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"{info.Type.Name} has no \"{name}\" property to leave out.");
+    }
 
     private sealed class EventResolver(ConversationEventJsonConverter converter) : IJsonTypeInfoResolver
     {
