@@ -190,6 +190,8 @@ public sealed partial class SqliteConversationStore
                     throw new UnavailableException($"The SQLite database '{_dataSource}' cannot use WAL journaling (it reports '{mode}'); the store needs a local file with WAL support.");
                 }
 
+                // Both are settings of this connection: readers keep SQLite's defaults (their caches are reset by every commit anyway).
+                writer.Execute(FormattableString.Invariant($"PRAGMA cache_size = {-1024L * _options.WriterCacheMegabytes}; PRAGMA wal_autocheckpoint = {_options.WalAutoCheckpointPages};"));
                 if (from != to)
                 {
                     Log.Migrated(_logger, _dataSource, from, to);

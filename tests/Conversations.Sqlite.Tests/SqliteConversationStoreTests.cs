@@ -300,6 +300,42 @@ public sealed class SqliteConversationStoreTests : IDisposable
     }
 
     [Fact]
+    public void Options_CacheAndCheckpointOutOfRange_AreRefused()
+    {
+        FluentActions.Invoking(() => new SqliteConversationStore(new SqliteStoreOptions { ConnectionString = "x", WriterCacheMegabytes = 0 })).Should().Throw<OptionsValidationException>()
+            .Which.Message.Should().Contain("WriterCacheMegabytes");
+        FluentActions.Invoking(() => new SqliteConversationStore(new SqliteStoreOptions { ConnectionString = "x", WalAutoCheckpointPages = 99 })).Should().Throw<OptionsValidationException>()
+            .Which.Message.Should().Contain("WalAutoCheckpointPages");
+    }
+
+    [Fact]
+    public async Task WalAutoCheckpointPages_DecidesWhenTheLogIsCopiedIntoTheDatabaseFile()
+    {
+        using var often = new TempDatabase();
+        using var rarely = new TempDatabase();
+        var sizes = new Dictionary<TempDatabase, (long Database, long Log)>();
+        foreach (var (database, pages) in new[] { (often, 100), (rarely, 100_000) })
+        {
+            await using var store = new SqliteConversationStore(new SqliteStoreOptions { ConnectionString = database.ConnectionString, WalAutoCheckpointPages = pages });
+            await store.InitializeAsync(Timeout);
+            var conversation = await SeedAsync(store);
+            for (var i = 0; i < 200; i++)
+            {
+                var message = NewMessage(conversation.Id, $"m{i}");
+                await store.AppendMessageAsync(new Message { Id = message.Id, RoomId = message.RoomId, ConversationId = message.ConversationId, Sequence = 0, LastSequence = 0, SenderId = message.SenderId, SenderKind = message.SenderKind, Text = new string('x', 4096), CreatedAt = message.CreatedAt }, AppendOptions.None, Timeout);
+            }
+
+            // Measured while the store is open: closing it checkpoints whatever the log still holds.
+            sizes[database] = (new FileInfo(database.Path).Length, new FileInfo(database.Path + "-wal").Length);
+        }
+
+        // 200 messages of 4 KiB are over 200 pages: checkpoints every 100 pages moved them into the file; at 100,000 none ran.
+        sizes[often].Database.Should().BeGreaterThan(800 * 1024);
+        sizes[rarely].Database.Should().BeLessThan(400 * 1024);
+        sizes[rarely].Log.Should().BeGreaterThan(800 * 1024);
+    }
+
+    [Fact]
     public void UseSqlite_AnyCallOrder_RegistersOneStoreTheLastCallerChose()
     {
         var sqliteLast = new ServiceCollection();
