@@ -190,7 +190,7 @@ public sealed partial class ConversationsClient : IAsyncDisposable
             }
 
             var buffer = new ArrayBufferWriter<byte>(1024);
-            var frames = await ReadFramesAsync(socket, buffer, timeout.Token).ConfigureAwait(false);
+            var frames = await ReadFramesAsync(socket, buffer, null, timeout.Token).ConfigureAwait(false);
             var welcome = frames is { Count: > 0 } ? frames[0] : null;
             if (welcome?.Type != ServerFrameTypes.Welcome)
             {
@@ -212,7 +212,7 @@ public sealed partial class ConversationsClient : IAsyncDisposable
     /// Reads one whole message: one or more frames separated by line feeds. Returns <see langword="null"/> when the server
     /// closed the connection.
     /// </summary>
-    private async Task<List<ServerFrame>?> ReadFramesAsync(ClientWebSocket socket, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
+    private async Task<List<ServerFrame>?> ReadFramesAsync(ClientWebSocket socket, ArrayBufferWriter<byte> buffer, RecentStrings? recent, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -244,7 +244,7 @@ public sealed partial class ConversationsClient : IAsyncDisposable
                 rest = end < 0 ? [] : rest[(end + 1)..];
                 try
                 {
-                    frames.Add(ServerFrameReader.Read(line));
+                    frames.Add(ServerFrameReader.Read(line, recent));
                 }
                 catch (JsonException e)
                 {
@@ -310,11 +310,12 @@ public sealed partial class ConversationsClient : IAsyncDisposable
     private async Task<Exception?> ReceiveLoopAsync(ClientWebSocket socket)
     {
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        var recent = new RecentStrings();
         try
         {
             while (true)
             {
-                var frames = await ReadFramesAsync(socket, buffer, CancellationToken.None).ConfigureAwait(false);
+                var frames = await ReadFramesAsync(socket, buffer, recent, CancellationToken.None).ConfigureAwait(false);
                 if (frames is null)
                 {
                     return socket.CloseStatus is { } status

@@ -192,6 +192,43 @@ public sealed class ProtocolJsonReadTests
     }
 
     [Fact]
+    public void Frames_read_with_one_connections_recent_strings_share_their_subscription_room_and_conversation_ids()
+    {
+        var recent = new RecentStrings();
+        var first = ServerFrameReader.Read(LogFrame("m1", 1), recent);
+        var second = ServerFrameReader.Read(LogFrame("m2", 2), recent);
+        var alone = ServerFrameReader.Read(LogFrame("m2", 2));
+
+        second.Subscription.Should().BeSameAs(first.Subscription).And.Be("conversation:c1");
+        second.ConversationEvent!.RoomId.Should().BeSameAs(first.ConversationEvent!.RoomId);
+        second.ConversationEvent.ConversationId.Should().BeSameAs(first.ConversationEvent.ConversationId);
+        second.ConversationEvent.Should().BeEquivalentTo(alone.ConversationEvent, o => o.RespectingRuntimeTypes());
+        alone.Subscription.Should().NotBeSameAs(first.Subscription, "without recent strings every frame decodes its own");
+
+        static byte[] LogFrame(string id, long sequence) => Encoding.UTF8.GetBytes(
+            $$$$"""{"type":"event","subscription":"conversation:c1","event":{"type":"conversation.message_posted","roomId":"r1","conversationId":"c1","sequence":{{{{sequence}}}},"message":{"id":"{{{{id}}}}","sequence":{{{{sequence}}}},"senderId":"u1","senderKind":"user","createdAt":"2026-11-26T08:30:15+00:00"}}}""");
+    }
+
+    [Fact]
+    public void Recent_strings_read_every_value_right_when_more_values_pass_than_it_keeps_and_when_values_are_escaped_or_long()
+    {
+        var recent = new RecentStrings();
+        // 20 ids (more than it keeps), one escaped, one long, then two seen earlier, and a null.
+        string[] written = [.. Enumerable.Range(0, 20).Select(i => "\"id-" + i + "\""), "\"caf\\u00e9\"", "\"" + new string('x', 500) + "\"", "\"id-3\"", "\"id-19\"", "null"];
+        string?[] expected = [.. Enumerable.Range(0, 20).Select(i => "id-" + i), "café", new string('x', 500), "id-3", "id-19", null];
+        var json = Encoding.UTF8.GetBytes("[" + string.Join(",", written) + "]");
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        var read = new List<string?>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            read.Add(recent.Read(ref reader));
+        }
+
+        read.Should().Equal(expected);
+    }
+
+    [Fact]
     public void Acks_errors_and_the_welcome_are_read()
     {
         var ack = ServerFrameReader.Read("""{"type":"ack","id":"7","result":{"sequence":3,"ids":["a"]}}"""u8);

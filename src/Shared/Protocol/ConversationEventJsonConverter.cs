@@ -24,7 +24,10 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
         _messages = messages;
     }
 
-    public override ConversationEvent? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override ConversationEvent? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => Read(ref reader, options, null);
+
+    /// <summary>Reads an event; <paramref name="recent"/> holds the connection's recent room and conversation ids, reused rather than decoded again.</summary>
+    public ConversationEvent? Read(ref Utf8JsonReader reader, JsonSerializerOptions options, RecentStrings? recent)
     {
         if (reader.TokenType == JsonTokenType.StartObject)
         {
@@ -44,14 +47,14 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
                     : LogKind.None;
                 if (kind != LogKind.None)
                 {
-                    var logged = ReadLogEvent(ref probe, kind, options);
+                    var logged = ReadLogEvent(ref probe, kind, options, recent);
                     reader = probe;
                     return logged;
                 }
 
                 if (probe.ValueTextEquals("conversation.message_delta"u8))
                 {
-                    var delta = ReadDelta(ref probe);
+                    var delta = ReadDelta(ref probe, recent);
                     reader = probe;
                     return delta;
                 }
@@ -68,9 +71,9 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
     /// Reads a posted, updated or deleted message event, filling in what an event frame leaves out (see
     /// <see cref="ProtocolJson.EventFrame"/>): the message's room, conversation and last sequence, the event's actor and time.
     /// </summary>
-    private MessageLogEvent ReadLogEvent(ref Utf8JsonReader reader, LogKind kind, JsonSerializerOptions options)
+    private MessageLogEvent ReadLogEvent(ref Utf8JsonReader reader, LogKind kind, JsonSerializerOptions options, RecentStrings? recent)
     {
-        var common = default(Common);
+        var common = new Common(recent);
         long? sequence = null;
         MessageJsonConverter.Fields? fields = null;
         int chainDepth = 0, triggerCount = 0;
@@ -149,9 +152,9 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
         };
     }
 
-    private static MessageDeltaEvent ReadDelta(ref Utf8JsonReader reader)
+    private static MessageDeltaEvent ReadDelta(ref Utf8JsonReader reader, RecentStrings? recent)
     {
-        var common = default(Common);
+        var common = new Common(recent);
         string? messageId = null, delta = null;
         long? messageSequence = null;
         int? index = null;
@@ -213,7 +216,7 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
     }
 
     /// <summary>The properties every event has.</summary>
-    private struct Common
+    private struct Common(RecentStrings? recent)
     {
         public string? RoomId;
         public string? ConversationId;
@@ -224,11 +227,11 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
         {
             if (name.SequenceEqual("roomId"u8))
             {
-                RoomId = reader.GetString();
+                RoomId = recent is null ? reader.GetString() : recent.Read(ref reader);
             }
             else if (name.SequenceEqual("conversationId"u8))
             {
-                ConversationId = reader.GetString();
+                ConversationId = recent is null ? reader.GetString() : recent.Read(ref reader);
             }
             else if (name.SequenceEqual("actorId"u8))
             {

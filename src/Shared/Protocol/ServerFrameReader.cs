@@ -11,12 +11,14 @@ internal static class ServerFrameReader
 {
     private static readonly ProtocolJson Json = ProtocolJson.Default;
 
+    /// <param name="line">One frame.</param>
+    /// <param name="recent">The connection's recent id strings, reused rather than decoded again (optional).</param>
     /// <exception cref="JsonException">The frame is not a JSON object, or its event is one this client cannot read.</exception>
-    public static ServerFrame Read(ReadOnlySpan<byte> line)
+    public static ServerFrame Read(ReadOnlySpan<byte> line, RecentStrings? recent = null)
     {
         try
         {
-            return ReadFrame(line);
+            return ReadFrame(line, recent);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException)
         {
@@ -25,7 +27,7 @@ internal static class ServerFrameReader
         }
     }
 
-    private static ServerFrame ReadFrame(ReadOnlySpan<byte> line)
+    private static ServerFrame ReadFrame(ReadOnlySpan<byte> line, RecentStrings? recent)
     {
         var reader = new Utf8JsonReader(line);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -48,11 +50,11 @@ internal static class ServerFrameReader
             }
             else if (name.SequenceEqual("subscription"u8))
             {
-                frame.Subscription = reader.GetString();
+                frame.Subscription = recent is null ? reader.GetString() : recent.Read(ref reader);
             }
             else if (name.SequenceEqual("event"u8))
             {
-                ReadEvent(ref reader, frame);
+                ReadEvent(ref reader, frame, recent);
             }
             else if (name.SequenceEqual("id"u8))
             {
@@ -121,7 +123,7 @@ internal static class ServerFrameReader
         }
     }
 
-    private static void ReadEvent(ref Utf8JsonReader reader, ServerFrame frame)
+    private static void ReadEvent(ref Utf8JsonReader reader, ServerFrame frame, RecentStrings? recent)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -138,7 +140,7 @@ internal static class ServerFrameReader
         }
         else
         {
-            frame.ConversationEvent = Json.EventReader.Read(ref reader, typeof(ConversationEvent), Json.Options);
+            frame.ConversationEvent = Json.EventReader.Read(ref reader, Json.Options, recent);
         }
     }
 
