@@ -12,6 +12,14 @@ namespace Conversations.Internal;
 /// </summary>
 internal static class FrameWriter
 {
+    private const int MaxKeptBufferBytes = 64 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     private static readonly ConditionalWeakTable<ConversationEvent, EventFrames> s_frames = new();
     private static readonly ConditionalWeakTable<ConversationEvent, EventFrames>.CreateValueCallback s_newFrames = static e => new EventFrames(e);
 
@@ -122,16 +130,32 @@ internal static class FrameWriter
         writer.WriteRawValue(state.eventJson, skipInputValidation: true);
     });
 
+    /// <summary>
+    /// Writes one frame. The buffer and the JSON writer are kept per thread and reused (every ack used to allocate both and
+    /// grow the buffer twice: about 5 KB per post); only the finished frame is a new array.
+    /// </summary>
     private static byte[] Write<TState>(TState state, Action<Utf8JsonWriter, TState> body)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        try
         {
             writer.WriteStartObject();
             body(writer, state);
             writer.WriteEndObject();
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
         }
-
-        return buffer.WrittenSpan.ToArray();
+        finally
+        {
+            if (buffer.Capacity > MaxKeptBufferBytes)
+            {
+                // A rare big frame (a long history page) should not stay with the thread.
+                t_buffer = null;
+                t_writer = null;
+            }
+        }
     }
 }
