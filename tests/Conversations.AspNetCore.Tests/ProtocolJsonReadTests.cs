@@ -105,6 +105,20 @@ public sealed class ProtocolJsonReadTests
     }
 
     [Fact]
+    public void Only_message_events_carry_a_message()
+    {
+        // Event frames write every message without its room and conversation, and only the message events' reader fills
+        // them in: an event of another kind that carried a message would be unreadable.
+        var carriers = from type in typeof(ConversationEvent).Assembly.GetTypes()
+                       where type.IsSubclassOf(typeof(ConversationEvent)) && !type.IsAbstract
+                       from property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                       where property.PropertyType == typeof(Message) || typeof(IEnumerable<Message>).IsAssignableFrom(property.PropertyType)
+                       select type;
+
+        carriers.Should().BeEquivalentTo([typeof(MessagePostedEvent), typeof(MessageUpdatedEvent), typeof(MessageDeletedEvent)]);
+    }
+
+    [Fact]
     public void A_message_event_whose_message_comes_before_the_event_ids_is_read_whole()
     {
         const string Text = """
