@@ -53,4 +53,45 @@ public sealed class FanOutTests
             }
         }
     }
+
+    [Fact]
+    public async Task A_replay_of_stored_messages_goes_out_in_a_few_websocket_messages_not_one_per_event()
+    {
+        await using var server = await TestServer.StartAsync();
+        var (_, conversation) = await server.CreateRoomAsync("alice");
+        await using (var poster = await server.ConnectClientAsync("alice"))
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                await poster.PostTextAsync(conversation.Id, $"m{i}");
+            }
+        }
+
+        using var socket = await server.ConnectRawAsync("alice");
+        await socket.WelcomeAsync();
+        (await socket.CommandAsync($$"""{"type":"subscribe","id":"s","conversationId":"{{conversation.Id}}","afterSequence":0}""", "s")).GetProperty("type").GetString().Should().Be("ack");
+
+        // The 40 events of the replay are ready at once: the subscription's pump queues them and sends them together.
+        var messages = 0;
+        var events = 0;
+        var buffer = new byte[256 * 1024];
+        using var timeout = new CancellationTokenSource(RawSocket.Safety);
+        while (events < 40)
+        {
+            var count = 0;
+            System.Net.WebSockets.ValueWebSocketReceiveResult result;
+            do
+            {
+                result = await socket.ReceiveAsync(buffer.AsMemory(count), timeout.Token);
+                count += result.Count;
+            }
+            while (!result.EndOfMessage);
+
+            messages++;
+            events += System.Text.Encoding.UTF8.GetString(buffer, 0, count).Split('\n').Count(line => line.Contains("\"conversation.message_posted\"", StringComparison.Ordinal));
+        }
+
+        events.Should().Be(40);
+        messages.Should().BeLessThan(10, "a burst is sent as one message (a send already under way may split it once or twice)");
+    }
 }

@@ -13,6 +13,9 @@ internal sealed partial class ConversationsConnection
 
     private const string InboxKey = "inbox";
 
+    /// <summary>The most events a pump queues before it sends them, however many more are ready.</summary>
+    private const int MaxBurst = 64;
+
     private async Task<byte[]?> SubscribeConversationAsync(string id, string conversationId, long afterSequence, CancellationToken ct)
     {
         if (afterSequence < 0)
@@ -111,14 +114,23 @@ internal sealed partial class ConversationsConnection
         {
             var more = await first.ConfigureAwait(false);
             await acknowledged.WaitAsync(ct).ConfigureAwait(false);
+            var held = 0;
             while (more)
             {
-                if (!await EnqueueAsync(frame(events.Current), ct).ConfigureAwait(false))
+                if (!await EnqueueAsync(frame(events.Current), ct, drain: false).ConfigureAwait(false))
                 {
                     return;
                 }
 
-                more = await events.MoveNextAsync().ConfigureAwait(false);
+                // Events that are ready at once are queued together and sent when the burst ends (or every MaxBurst).
+                var next = events.MoveNextAsync();
+                if (!next.IsCompleted || ++held >= MaxBurst)
+                {
+                    Drain();
+                    held = 0;
+                }
+
+                more = await next.ConfigureAwait(false);
             }
 
             if (!ct.IsCancellationRequested)
@@ -142,6 +154,8 @@ internal sealed partial class ConversationsConnection
         }
         finally
         {
+            // A burst cut short (the subscription was cancelled) is still sent.
+            Drain();
             await events.DisposeAsync().ConfigureAwait(false);
         }
     }

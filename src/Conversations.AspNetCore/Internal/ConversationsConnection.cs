@@ -9,10 +9,11 @@ using Microsoft.Extensions.Logging;
 namespace Conversations.Internal;
 
 /// <summary>
-/// One client's WebSocket: a receive loop that runs commands one at a time, a send loop that drains a bounded queue,
-/// and a pump per subscription. A full queue closes the connection (4002) instead of slowing anyone else.
+/// One client's WebSocket: a receive loop that runs commands one at a time, a pump per subscription, and a bounded queue
+/// of outgoing frames that whoever queues drains (one at a time). A full queue closes the connection (4002) instead of
+/// slowing anyone else.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The lifetime source is disposed when RunAsync ends; the connection lives exactly as long as that call.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The lifetime source and the send gate are released when RunAsync ends; the connection lives exactly as long as that call.")]
 internal sealed partial class ConversationsConnection
 {
     private const int MaxBatchBytes = 64 * 1024;
@@ -25,6 +26,8 @@ internal sealed partial class ConversationsConnection
     private readonly ConnectionRegistry _registry;
     private readonly ILogger _logger;
     private readonly SendQueue _sendQueue;
+    private readonly SemaphoreSlim _sending = new(1, 1);
+    private readonly TaskCompletionSource _sendFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<OutboundFrame> _batched = [];
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource<(int Status, string Description)> _closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -68,9 +71,9 @@ internal sealed partial class ConversationsConnection
         try
         {
             _sendQueue.TryEnqueue(new OutboundFrame(FrameWriter.Welcome(subprotocol, _account, _options.MaxMessageBytes)));
-            var sendTask = SendLoopAsync();
+            Drain();
             var receiveTask = ReceiveLoopAsync();
-            var first = await Task.WhenAny(receiveTask, sendTask, _closeRequested.Task).ConfigureAwait(false);
+            var first = await Task.WhenAny(receiveTask, _sendFailed.Task, _closeRequested.Task).ConfigureAwait(false);
             _closing = true;
             await _lifetime.CancelAsync().ConfigureAwait(false);
             _sendQueue.Complete();
@@ -79,7 +82,7 @@ internal sealed partial class ConversationsConnection
             {
                 var (status, description) = _closeRequested.Task.Result;
                 reason = $"{status} {description}";
-                await WaitOrAbortAsync(sendTask).ConfigureAwait(false);
+                await WaitOrAbortAsync(_sending.WaitAsync()).ConfigureAwait(false);
                 await CloseOutputAsync((WebSocketCloseStatus)status, description).ConfigureAwait(false);
                 await WaitOrAbortAsync(receiveTask).ConfigureAwait(false);
             }
@@ -87,7 +90,7 @@ internal sealed partial class ConversationsConnection
             {
                 _ = receiveTask.Exception;
                 reason = _socket.CloseStatus is { } status ? $"client closed {(int)status}" : "client went away";
-                await WaitOrAbortAsync(sendTask).ConfigureAwait(false);
+                await WaitOrAbortAsync(_sending.WaitAsync()).ConfigureAwait(false);
                 if (_socket.State == WebSocketState.CloseReceived)
                 {
                     await CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye").ConfigureAwait(false);
@@ -117,8 +120,26 @@ internal sealed partial class ConversationsConnection
     /// </summary>
     private ValueTask<bool> EnqueueAsync(byte[] frame, CancellationToken cancellationToken = default) => EnqueueAsync(new OutboundFrame(frame), cancellationToken);
 
-    private ValueTask<bool> EnqueueAsync(OutboundFrame frame, CancellationToken cancellationToken) =>
-        _sendQueue.TryEnqueue(frame) ? ValueTask.FromResult(true) : WaitToEnqueueAsync(frame, cancellationToken);
+    /// <param name="frame">The frame.</param>
+    /// <param name="cancellationToken">Stops waiting for room.</param>
+    /// <param name="drain">
+    /// Whether to send what is queued now; a pump passes <see langword="false"/> while more of its events are ready, so a
+    /// burst goes out in one message.
+    /// </param>
+    private ValueTask<bool> EnqueueAsync(OutboundFrame frame, CancellationToken cancellationToken, bool drain = true)
+    {
+        if (!_sendQueue.TryEnqueue(frame))
+        {
+            return WaitToEnqueueAsync(frame, cancellationToken);
+        }
+
+        if (drain)
+        {
+            Drain();
+        }
+
+        return ValueTask.FromResult(true);
+    }
 
     private async ValueTask<bool> WaitToEnqueueAsync(OutboundFrame frame, CancellationToken cancellationToken)
     {
@@ -127,11 +148,20 @@ internal sealed partial class ConversationsConnection
             return false;
         }
 
+        // The queue is full: make sure it is being sent (a pump may have queued a burst without sending it yet).
+        Drain();
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token, cancellationToken);
         using var timer = _services.TimeProvider.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), timeout, _options.SlowClientTimeout, Timeout.InfiniteTimeSpan);
         try
         {
-            return await _sendQueue.EnqueueAsync(frame, timeout.Token).ConfigureAwait(false);
+            if (!await _sendQueue.EnqueueAsync(frame, timeout.Token).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            Drain();
+            return true;
         }
         catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -149,54 +179,87 @@ internal sealed partial class ConversationsConnection
     }
 
     /// <summary>
-    /// Drains the queue. Frames that are already waiting go out together in one WebSocket message, separated by a line
-    /// feed (JSON text never contains a raw one): under load that saves a send per frame; when idle each frame goes alone.
-    /// The batch buffer is rented only while a batch is sent, so an idle connection holds none.
+    /// Sends what is queued, on the caller's thread, unless a send is under way (then that one sends it: it looks at the
+    /// queue again before it lets go). There is no send loop to wake, so a frame costs no hand-off to another thread; a
+    /// send that has to wait for the socket continues on its own while the caller goes on.
     /// </summary>
-    private async Task SendLoopAsync()
+    private void Drain()
+    {
+        if (!_closing && _sending.Wait(0))
+        {
+            _ = DrainAsync();
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        do
+        {
+            try
+            {
+                await SendQueuedAsync().ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Whatever failed the send, the connection ends: RunAsync sees it and aborts the socket.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                if (e is not (WebSocketException or IOException or ObjectDisposedException or OperationCanceledException))
+                {
+                    Log.SendFailed(_logger, _id, e);
+                }
+
+                _sendFailed.TrySetResult();
+                return;
+            }
+            finally
+            {
+                _sending.Release();
+            }
+        }
+        while (!_closing && _sendQueue.TryPeek(out _) && _sending.Wait(0));
+    }
+
+    /// <summary>
+    /// Sends every queued frame. Frames that are already waiting go out together in one WebSocket message, separated by a
+    /// line feed (JSON text never contains a raw one): under load that saves a send per frame; when idle each frame goes
+    /// alone. The batch buffer is rented only while a batch is sent, so an idle connection holds none.
+    /// </summary>
+    private async Task SendQueuedAsync()
     {
         var queue = _sendQueue;
-        while (await queue.WaitToReadAsync().ConfigureAwait(false))
+        while (!_closing && queue.TryRead(out var frame))
         {
-            while (!_closing && queue.TryRead(out var frame))
+            if (!queue.TryPeek(out var second) || frame.Bytes.Length + 1 + second.Bytes.Length > MaxBatchBytes)
             {
-                if (!queue.TryPeek(out var second) || frame.Bytes.Length + 1 + second.Bytes.Length > MaxBatchBytes)
-                {
-                    await _socket.SendAsync(frame.Bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-                    RecordDelivery(frame);
-                    continue;
-                }
-
-                var batch = ArrayPool<byte>.Shared.Rent(MaxBatchBytes);
-                try
-                {
-                    frame.Bytes.CopyTo(batch, 0);
-                    var length = frame.Bytes.Length;
-                    _batched.Add(frame);
-                    while (queue.TryPeek(out var next) && length + 1 + next.Bytes.Length <= MaxBatchBytes && queue.TryRead(out next))
-                    {
-                        batch[length++] = (byte)'\n';
-                        next.Bytes.CopyTo(batch, length);
-                        length += next.Bytes.Length;
-                        _batched.Add(next);
-                    }
-
-                    await _socket.SendAsync(batch.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-                    foreach (var sent in _batched)
-                    {
-                        RecordDelivery(sent);
-                    }
-                }
-                finally
-                {
-                    _batched.Clear();
-                    ArrayPool<byte>.Shared.Return(batch);
-                }
+                await _socket.SendAsync(frame.Bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                RecordDelivery(frame);
+                continue;
             }
 
-            if (_closing)
+            var batch = ArrayPool<byte>.Shared.Rent(MaxBatchBytes);
+            try
             {
-                return;
+                frame.Bytes.CopyTo(batch, 0);
+                var length = frame.Bytes.Length;
+                _batched.Add(frame);
+                while (queue.TryPeek(out var next) && length + 1 + next.Bytes.Length <= MaxBatchBytes && queue.TryRead(out next))
+                {
+                    batch[length++] = (byte)'\n';
+                    next.Bytes.CopyTo(batch, length);
+                    length += next.Bytes.Length;
+                    _batched.Add(next);
+                }
+
+                await _socket.SendAsync(batch.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                foreach (var sent in _batched)
+                {
+                    RecordDelivery(sent);
+                }
+            }
+            finally
+            {
+                _batched.Clear();
+                ArrayPool<byte>.Shared.Return(batch);
             }
         }
     }

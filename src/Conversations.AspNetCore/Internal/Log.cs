@@ -46,6 +46,9 @@ internal static partial class Log
     [LoggerMessage(213, LogLevel.Debug, "Request to {Path} refused: the caller does not satisfy the endpoint's authorization policy.")]
     public static partial void AuthorizationRefused(ILogger logger, string path);
 
+    [LoggerMessage(214, LogLevel.Error, "Sending to WebSocket connection {ConnectionId} failed unexpectedly; the connection is closed.")]
+    public static partial void SendFailed(ILogger logger, string connectionId, Exception exception);
+
     [LoggerMessage(220, LogLevel.Information, "Upload to blob {Key} rejected: {Reason}")]
     public static partial void BlobUploadRejected(ILogger logger, string key, string reason);
 }

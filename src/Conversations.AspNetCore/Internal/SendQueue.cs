@@ -3,10 +3,11 @@ using System.Threading.Channels;
 namespace Conversations.Internal;
 
 /// <summary>
-/// A connection's outgoing frames: many producers (subscription pumps, command answers), one send loop. A bounded
-/// channel takes one lock for every write, read and peek, and in a big room the pumps and the send loop contended for
-/// it on every delivery; this queue is an unbounded one-reader channel (its reads and peeks take no lock) with the bound
-/// kept by a count, and producers that find it full wait for the send loop to make room.
+/// A connection's outgoing frames: many producers (subscription pumps, command answers), one sender at a time (whoever
+/// holds the connection's send gate). A bounded channel takes one lock for every write, read and peek, and in a big room
+/// the pumps and the sender contended for it on every delivery; this queue is an unbounded one-reader channel (its reads
+/// and peeks take no lock) with the bound kept by a count, and producers that find it full wait for the sender to make
+/// room.
 /// </summary>
 internal sealed class SendQueue(int capacity)
 {
@@ -41,7 +42,7 @@ internal sealed class SendQueue(int capacity)
     {
         while (true)
         {
-            // Register for the send loop's signal before looking again, so room made in between is not missed.
+            // Register for the sender's signal before looking again, so room made in between is not missed.
             var room = Volatile.Read(ref _room) ?? Interlocked.CompareExchange(ref _room, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null) ?? _room!;
             if (TryEnqueue(frame))
             {
@@ -57,7 +58,7 @@ internal sealed class SendQueue(int capacity)
         }
     }
 
-    /// <summary>Takes the next frame (the send loop only).</summary>
+    /// <summary>Takes the next frame (the sender only).</summary>
     public bool TryRead(out OutboundFrame frame)
     {
         if (!_frames.Reader.TryRead(out frame))
@@ -74,10 +75,10 @@ internal sealed class SendQueue(int capacity)
         return true;
     }
 
-    /// <summary>Looks at the next frame without taking it (the send loop only).</summary>
+    /// <summary>Looks at the next frame without taking it (the sender only).</summary>
     public bool TryPeek(out OutboundFrame frame) => _frames.Reader.TryPeek(out frame);
 
-    /// <summary>Waits for a frame; <see langword="false"/> once the queue is complete and empty.</summary>
+    /// <summary>Waits for a frame; <see langword="false"/> once the queue is complete and empty (for a reader that waits rather than being called).</summary>
     public ValueTask<bool> WaitToReadAsync() => _frames.Reader.WaitToReadAsync();
 
     /// <summary>Accepts no more frames and wakes producers waiting for room.</summary>
