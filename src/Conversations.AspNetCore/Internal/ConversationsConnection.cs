@@ -13,7 +13,7 @@ namespace Conversations.Internal;
 /// of outgoing frames that whoever queues drains (one at a time). A full queue closes the connection (4002) instead of
 /// slowing anyone else.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The lifetime source and the send gate are released when RunAsync ends; the connection lives exactly as long as that call.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The lifetime source is disposed when RunAsync ends (the connection lives exactly as long as that call); the send gate never creates its wait handle, so it holds nothing to dispose.")]
 internal sealed partial class ConversationsConnection
 {
     private const int MaxBatchBytes = 64 * 1024;
