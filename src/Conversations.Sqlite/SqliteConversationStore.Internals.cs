@@ -105,7 +105,13 @@ public sealed partial class SqliteConversationStore
         }
 
         var operation = new WriteOperation<T>(body, cancellationToken);
-        return _queue.Writer.TryWrite(operation) ? operation.Task : EnqueueWhenRoomAsync(operation, cancellationToken);
+        if (!_queue.Writer.TryWrite(operation))
+        {
+            return EnqueueWhenRoomAsync(operation, cancellationToken);
+        }
+
+        WakeWriter();
+        return operation.Task;
     }
 
     /// <summary>The write queue is full (or closed): wait for room, then for the write.</summary>
@@ -114,6 +120,7 @@ public sealed partial class SqliteConversationStore
         try
         {
             await _queue.Writer.WriteAsync(operation, cancellationToken).ConfigureAwait(false);
+            WakeWriter();
         }
         catch (System.Threading.Channels.ChannelClosedException)
         {
@@ -226,7 +233,7 @@ public sealed partial class SqliteConversationStore
         var batch = new List<WriteOperation>();
         while (true)
         {
-            if (!reader.TryPeek(out _) && !reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            if (!WaitForWrites(reader))
             {
                 return;
             }
@@ -248,6 +255,39 @@ public sealed partial class SqliteConversationStore
             {
                 RunBatch(batch);
             }
+        }
+    }
+
+    /// <summary>Blocks the writer thread until a write is queued; false once the queue is closed and empty.</summary>
+    private bool WaitForWrites(System.Threading.Channels.ChannelReader<WriteOperation> reader)
+    {
+        while (!reader.TryPeek(out _))
+        {
+            if (reader.Completion.IsCompleted)
+            {
+                return false;
+            }
+
+            // Say we sleep, then look once more: a write queued before the flag was seen is found here, one queued after
+            // it finds the flag and wakes us (both sides use full fences).
+            _writerWake.Reset();
+            Interlocked.Exchange(ref _writerSleeping, 1);
+            if (!reader.TryPeek(out _) && !reader.Completion.IsCompleted)
+            {
+                _writerWake.Wait();
+            }
+
+            Interlocked.Exchange(ref _writerSleeping, 0);
+        }
+
+        return true;
+    }
+
+    private void WakeWriter()
+    {
+        if (Interlocked.Exchange(ref _writerSleeping, 0) == 1)
+        {
+            _writerWake.Set();
         }
     }
 

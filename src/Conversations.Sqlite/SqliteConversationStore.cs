@@ -46,6 +46,12 @@ public sealed partial class SqliteConversationStore : ConversationStore, IAsyncD
     private readonly ConcurrentBag<SqliteSession> _readers = [];
     private SqliteSession? _writer;
     private Thread? _writerThread;
+
+    // The writer thread sleeps on this when the queue is empty; whoever queues a write wakes it directly (no thread-pool
+    // hop, no spinning: on a busy machine the writer's yields kept it off the core while writes waited). It is never
+    // disposed: a late wake may still set it, and without a wait handle taken from it there is nothing to release.
+    private readonly ManualResetEventSlim _writerWake = new(initialState: false, spinCount: 0);
+    private int _writerSleeping;
     private volatile bool _initialized;
     private bool _disposed;
 
@@ -471,6 +477,7 @@ public sealed partial class SqliteConversationStore : ConversationStore, IAsyncD
         }
 
         _queue.Writer.TryComplete();
+        _writerWake.Set();
         writer?.Join();
         while (_queue.Reader.TryRead(out var pending))
         {
