@@ -284,6 +284,7 @@ public sealed partial class ConversationsClient
             throw new InvalidOperationException("This client already follows " + subscription.Key.Replace(':', ' ') + "; one subscription per conversation or room.");
         }
 
+        using var canceled = subscription.CancelOn(cancellationToken);
         try
         {
             await RequestAsync(subscribe, retryable: true, cancellationToken).ConfigureAwait(false);
@@ -297,6 +298,9 @@ public sealed partial class ConversationsClient
 
                 if (subscription.Overflowed)
                 {
+                    // (A canceled reader's buffer refuses events too: that is not an overflow to repair.)
+                    cancellationToken.ThrowIfCancellationRequested();
+
                     // This reader fell too far behind and events were dropped: the server replays them from its store.
                     Log.SubscriptionOverflowed(_logger, subscription.Key, subscription.LastSequence);
                     subscription.Rearm();
@@ -304,7 +308,7 @@ public sealed partial class ConversationsClient
                     continue;
                 }
 
-                if (!await subscription.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                if (!await subscription.WaitToReadAsync().ConfigureAwait(false))
                 {
                     break;
                 }

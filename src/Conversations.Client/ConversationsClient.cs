@@ -189,9 +189,7 @@ public sealed partial class ConversationsClient : IAsyncDisposable
                 throw new ForbiddenException("The server refused the connection.", e);
             }
 
-            var buffer = new ArrayBufferWriter<byte>(1024);
-            var frames = await ReadFramesAsync(socket, buffer, null, timeout.Token).ConfigureAwait(false);
-            var welcome = frames is { Count: > 0 } ? frames[0] : null;
+            var welcome = await ReadFirstFrameAsync(socket, timeout.Token).ConfigureAwait(false);
             if (welcome?.Type != ServerFrameTypes.Welcome)
             {
                 throw new UnavailableException("The server did not welcome the client.");
@@ -209,55 +207,67 @@ public sealed partial class ConversationsClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Reads one whole message: one or more frames separated by line feeds. Returns <see langword="null"/> when the server
-    /// closed the connection.
+    /// Receives one whole WebSocket message into <paramref name="buffer"/>. Returns <see langword="false"/> when the server
+    /// closed the connection. Pooled: the receive loop calls this once per message and allocates nothing for it.
     /// </summary>
-    private async Task<List<ServerFrame>?> ReadFramesAsync(ClientWebSocket socket, ArrayBufferWriter<byte> buffer, RecentStrings? recent, CancellationToken cancellationToken)
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ReceiveMessageAsync(ClientWebSocket socket, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
     {
-        while (true)
+        buffer.ResetWrittenCount();
+        ValueWebSocketReceiveResult result;
+        do
         {
-            buffer.ResetWrittenCount();
-            ValueWebSocketReceiveResult result;
-            do
+            if (buffer.WrittenCount >= _options.MaxReceiveMessageBytes)
             {
-                if (buffer.WrittenCount >= _options.MaxReceiveMessageBytes)
-                {
-                    throw new LimitExceededException($"The server sent a message larger than {_options.MaxReceiveMessageBytes} bytes.");
-                }
-
-                result = await socket.ReceiveAsync(buffer.GetMemory(4096), cancellationToken).ConfigureAwait(false);
-                buffer.Advance(result.Count);
-            }
-            while (!result.EndOfMessage);
-
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return null;
+                throw new LimitExceededException($"The server sent a message larger than {_options.MaxReceiveMessageBytes} bytes.");
             }
 
-            var frames = new List<ServerFrame>(1);
-            var rest = buffer.WrittenSpan;
-            while (!rest.IsEmpty)
-            {
-                var end = rest.IndexOf((byte)'\n');
-                var line = end < 0 ? rest : rest[..end];
-                rest = end < 0 ? [] : rest[(end + 1)..];
-                try
-                {
-                    frames.Add(ServerFrameReader.Read(line, recent));
-                }
-                catch (JsonException e)
-                {
-                    // A frame from a newer server (say, an event type this client does not know) is skipped, not fatal.
-                    Log.UnreadableFrame(_logger, e);
-                }
-            }
+            result = await socket.ReceiveAsync(buffer.GetMemory(4096), cancellationToken).ConfigureAwait(false);
+            buffer.Advance(result.Count);
+        }
+        while (!result.EndOfMessage);
 
-            if (frames.Count > 0)
+        return result.MessageType != WebSocketMessageType.Close;
+    }
+
+    /// <summary>Reads the next frame of a message (frames are separated by line feeds); an unreadable one is logged and skipped.</summary>
+    private bool TryReadNextFrame(ref ReadOnlySpan<byte> rest, RecentStrings? recent, ServerFrame? into, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ServerFrame? frame)
+    {
+        while (!rest.IsEmpty)
+        {
+            var end = rest.IndexOf((byte)'\n');
+            var line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            try
             {
-                return frames;
+                frame = ServerFrameReader.Read(line, recent, into);
+                return true;
+            }
+            catch (JsonException e)
+            {
+                // A frame from a newer server (say, an event type this client does not know) is skipped, not fatal.
+                Log.UnreadableFrame(_logger, e);
             }
         }
+
+        frame = null;
+        return false;
+    }
+
+    /// <summary>Reads the server's first frame; <see langword="null"/> when the server closed the connection first.</summary>
+    private async Task<ServerFrame?> ReadFirstFrameAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        while (await ReceiveMessageAsync(socket, buffer, cancellationToken).ConfigureAwait(false))
+        {
+            var rest = buffer.WrittenSpan;
+            if (TryReadNextFrame(ref rest, null, null, out var frame))
+            {
+                return frame;
+            }
+        }
+
+        return null;
     }
 
     private async Task RunAsync(ClientWebSocket socket)
@@ -311,23 +321,22 @@ public sealed partial class ConversationsClient : IAsyncDisposable
     {
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         var recent = new RecentStrings();
+        var reused = new ServerFrame();
         try
         {
-            while (true)
+            while (await ReceiveMessageAsync(socket, buffer, CancellationToken.None).ConfigureAwait(false))
             {
-                var frames = await ReadFramesAsync(socket, buffer, recent, CancellationToken.None).ConfigureAwait(false);
-                if (frames is null)
-                {
-                    return socket.CloseStatus is { } status
-                        ? new UnavailableException($"The server closed the connection ({(int)status} {socket.CloseStatusDescription}).")
-                        : null;
-                }
-
-                foreach (var frame in frames)
+                // Each frame is handled as it is read, on this loop, before the next one is read into the same instance.
+                var rest = buffer.WrittenSpan;
+                while (TryReadNextFrame(ref rest, recent, reused, out var frame))
                 {
                     Dispatch(frame);
                 }
             }
+
+            return socket.CloseStatus is { } status
+                ? new UnavailableException($"The server closed the connection ({(int)status} {socket.CloseStatusDescription}).")
+                : null;
         }
         catch (Exception e)
         {

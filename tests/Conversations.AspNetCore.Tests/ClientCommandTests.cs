@@ -61,4 +61,35 @@ public sealed class ClientCommandTests
         await FluentActions.Awaiting(() => bob.GetRoomAsync(direct.Id, safety.Token)).Should().ThrowAsync<ConversationsException>()
             .Where(e => e.Code == ConversationsErrorCode.Forbidden || e.Code == ConversationsErrorCode.NotFound);
     }
+
+    [Fact]
+    public async Task Canceling_a_waiting_subscription_ends_it_with_the_callers_token_and_frees_the_conversation()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.ConnectClientAsync("alice");
+        using var safety = new CancellationTokenSource(RawSocket.Safety);
+        var room = await alice.CreateRoomAsync(new CreateRoomRequest { Name = "team" }, safety.Token);
+        var conversation = await alice.CreateConversationAsync(room.Id, cancellationToken: safety.Token);
+        await alice.PostTextAsync(conversation.Id, "one", cancellationToken: safety.Token);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(safety.Token);
+        var events = alice.SubscribeAsync(conversation.Id, 0, stop.Token).GetAsyncEnumerator(stop.Token);
+        (await events.MoveNextAsync()).Should().BeTrue();
+        events.Current.Should().BeOfType<MessagePostedEvent>().Which.Message.Text.Should().Be("one");
+
+        // The reader waits for a second event that never comes; canceling ends the wait.
+        var waiting = events.MoveNextAsync().AsTask();
+        waiting.IsCompleted.Should().BeFalse();
+        await stop.CancelAsync();
+        (await FluentActions.Awaiting(() => waiting).Should().ThrowAsync<OperationCanceledException>())
+            .Which.CancellationToken.Should().Be(stop.Token);
+        await events.DisposeAsync();
+
+        // The canceled subscription is gone: the same client can follow the conversation again and sees new posts.
+        await using var again = alice.SubscribeAsync(conversation.Id, 1, safety.Token).GetAsyncEnumerator(safety.Token);
+        var next = again.MoveNextAsync().AsTask();
+        await alice.PostTextAsync(conversation.Id, "two", cancellationToken: safety.Token);
+        (await next).Should().BeTrue();
+        again.Current.Should().BeOfType<MessagePostedEvent>().Which.Message.Text.Should().Be("two");
+    }
 }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -260,6 +261,31 @@ public sealed class ProtocolJsonReadTests
         welcome.Protocol.Should().Be("conversations.v1");
         ended.RoomId.Should().Be("r1");
         ended.Message.Should().Be("removed");
+    }
+
+    [Fact]
+    public void A_frame_read_into_a_used_instance_keeps_nothing_of_the_last_one()
+    {
+        var frame = ServerFrameReader.Read("""{"type":"ack","id":"7","result":{"sequence":3}}"""u8);
+        var again = ServerFrameReader.Read("""{"type":"error","code":"conflict","message":"taken"}"""u8, into: frame);
+
+        again.Should().BeSameAs(frame);
+        again.Id.Should().BeNull();
+        again.Result.Should().BeNull();
+        again.Code.Should().Be("conflict");
+
+        // Clear forgets every property, including any added later.
+        foreach (var property in typeof(ServerFrame).GetProperties())
+        {
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            var sample = type == typeof(string) ? "x"
+                : type.IsValueType ? Activator.CreateInstance(type)
+                : RuntimeHelpers.GetUninitializedObject(type.IsAbstract ? type.Assembly.GetTypes().First(t => t.IsSubclassOf(type) && !t.IsAbstract) : type);
+            property.SetValue(frame, sample);
+        }
+
+        frame.Clear();
+        typeof(ServerFrame).GetProperties().Where(p => p.GetValue(frame) is not null).Select(p => p.Name).Should().BeEmpty();
     }
 
     [Theory]

@@ -58,8 +58,15 @@ internal sealed class ClientSubscription(string key, string? conversationId, str
         return true;
     }
 
-    /// <summary>Waits until an event is buffered; <see langword="false"/> once the subscription is complete.</summary>
-    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _events.Reader.WaitToReadAsync(cancellationToken);
+    /// <summary>
+    /// Waits until an event is buffered; <see langword="false"/> once the subscription is complete. The wait itself cannot
+    /// be canceled (so it allocates nothing): the reader cancels with <see cref="CancelOn"/> once instead.
+    /// </summary>
+    public ValueTask<bool> WaitToReadAsync() => _events.Reader.WaitToReadAsync(CancellationToken.None);
+
+    /// <summary>When <paramref name="cancellationToken"/> is canceled, the reader's wait ends with <see cref="OperationCanceledException"/> (after what is buffered).</summary>
+    public CancellationTokenRegistration CancelOn(CancellationToken cancellationToken) =>
+        cancellationToken.UnsafeRegister(static (state, token) => ((ClientSubscription)state!).Complete(new OperationCanceledException(token)), this);
 
     /// <summary>Called by the receive loop only; never waits.</summary>
     public void Deliver(ConversationEvent e)

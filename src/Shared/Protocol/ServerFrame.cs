@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Conversations.Protocol;
 
-/// <summary>A frame from the server, as a client reads it (<see cref="ServerFrameReader"/>).</summary>
+/// <summary>
+/// A frame from the server, as a client reads it (<see cref="ServerFrameReader"/>). The client's receive loop reads every
+/// frame into one instance (<see cref="Clear"/>): a frame is handled before the next is read, and nothing keeps it.
+/// </summary>
 internal sealed class ServerFrame
 {
     public string? Type { get; set; }
@@ -40,4 +43,25 @@ internal sealed class ServerFrame
     public string? RoomId { get; set; }
 
     public int? MaxMessageBytes { get; set; }
+
+    /// <summary>Forgets the last frame read into this instance.</summary>
+    public void Clear()
+    {
+        Type = null;
+        Id = null;
+        Result = null;
+        Code = null;
+        Message = null;
+        RetryAfterMs = null;
+        Event = null;
+        ConversationEvent = null;
+        InboxEvent = null;
+        Subscription = null;
+        Protocol = null;
+        AccountId = null;
+        AccountKind = null;
+        ConversationId = null;
+        RoomId = null;
+        MaxMessageBytes = null;
+    }
 }

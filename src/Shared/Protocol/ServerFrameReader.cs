@@ -13,12 +13,13 @@ internal static class ServerFrameReader
 
     /// <param name="line">One frame.</param>
     /// <param name="recent">The connection's recent id strings, reused rather than decoded again (optional).</param>
+    /// <param name="into">An instance to read the frame into (cleared first) rather than a new one (optional).</param>
     /// <exception cref="JsonException">The frame is not a JSON object, or its event is one this client cannot read.</exception>
-    public static ServerFrame Read(ReadOnlySpan<byte> line, RecentStrings? recent = null)
+    public static ServerFrame Read(ReadOnlySpan<byte> line, RecentStrings? recent = null, ServerFrame? into = null)
     {
         try
         {
-            return ReadFrame(line, recent);
+            return ReadFrame(line, recent, into);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException)
         {
@@ -27,7 +28,7 @@ internal static class ServerFrameReader
         }
     }
 
-    private static ServerFrame ReadFrame(ReadOnlySpan<byte> line, RecentStrings? recent)
+    private static ServerFrame ReadFrame(ReadOnlySpan<byte> line, RecentStrings? recent, ServerFrame? into)
     {
         var reader = new Utf8JsonReader(line);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -35,7 +36,8 @@ internal static class ServerFrameReader
             throw new JsonException("A server frame is not a JSON object.");
         }
 
-        var frame = new ServerFrame();
+        var frame = into ?? new ServerFrame();
+        into?.Clear();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = JsonReading.Name(ref reader);
