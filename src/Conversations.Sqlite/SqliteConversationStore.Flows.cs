@@ -218,20 +218,27 @@ public sealed partial class SqliteConversationStore
     /// <summary>Records a trigger for each auto-respond agent of the room other than the actor (an index covers only such agents).</summary>
     private int InsertTriggers(Internal.SqliteSession s, string roomId, string conversationId, string actorId, long sequence, FlowTriggerKind kind, string? messageId, int chainDepth)
     {
-        var command = s.Command(
+        var insert = s.Statement(
             "INSERT INTO triggers (conversation_id, agent_id, sequence, room_id, kind, message_id, chain_depth, status, attempts, next_attempt_at, created_at) " +
             "SELECT $c, p.account_id, $seq, $r, $kind, $m, $depth, 0, 0, 0, $now FROM participants p " +
             "WHERE p.room_id = $r AND p.auto_respond = 1 AND p.kind = 1 AND p.account_id <> $actor " +
             "ON CONFLICT DO NOTHING");
-        Set(command, "$c", conversationId);
-        Set(command, "$seq", sequence);
-        Set(command, "$r", roomId);
-        Set(command, "$kind", (int)kind);
-        Set(command, "$m", messageId);
-        Set(command, "$depth", chainDepth);
-        Set(command, "$now", Ticks(_timeProvider.GetUtcNow()));
-        Set(command, "$actor", actorId);
-        return command.ExecuteNonQuery();
+        try
+        {
+            insert.Bind("$c", conversationId);
+            insert.Bind("$seq", sequence);
+            insert.Bind("$r", roomId);
+            insert.Bind("$kind", (int)kind);
+            insert.Bind("$m", messageId);
+            insert.Bind("$depth", chainDepth);
+            insert.Bind("$now", Ticks(_timeProvider.GetUtcNow()));
+            insert.Bind("$actor", actorId);
+            return insert.Run();
+        }
+        finally
+        {
+            insert.Reset();
+        }
     }
 
     private static void SetKey(SqliteCommand command, FlowTriggerKey key)

@@ -9,13 +9,20 @@ public sealed partial class SqliteConversationStore
 {
     private void InsertLog(SqliteSession s, string conversationId, long sequence, LogEntryKind kind, long messagePk)
     {
-        var command = s.Command("INSERT INTO log (conversation_id, sequence, kind, message_pk, at) VALUES ($c, $s, $k, $m, $at)");
-        Set(command, "$c", conversationId);
-        Set(command, "$s", sequence);
-        Set(command, "$k", (int)kind);
-        Set(command, "$m", messagePk);
-        Set(command, "$at", Ticks(_timeProvider.GetUtcNow()));
-        command.ExecuteNonQuery();
+        var insert = s.Statement("INSERT INTO log (conversation_id, sequence, kind, message_pk, at) VALUES ($c, $s, $k, $m, $at)");
+        try
+        {
+            insert.Bind("$c", conversationId);
+            insert.Bind("$s", sequence);
+            insert.Bind("$k", (int)kind);
+            insert.Bind("$m", messagePk);
+            insert.Bind("$at", Ticks(_timeProvider.GetUtcNow()));
+            insert.Run();
+        }
+        finally
+        {
+            insert.Reset();
+        }
     }
 
     private static Room? FindRoom(SqliteSession s, string roomId)

@@ -502,47 +502,60 @@ public sealed partial class SqliteConversationStore : ConversationStore, IAsyncD
     private AppendResult Append(SqliteSession s, Message message, AppendOptions options)
     {
         // One statement takes the next sequence and inserts, unless the same sender already used the client id.
-        var insert = s.Command(
+        var insert = s.Statement(
             "INSERT INTO messages (conversation_id, sequence, id, room_id, last_sequence, sender_id, sender_kind, text, format, attachments, data, " +
             "reply_to_id, client_message_id, status, created_at, edited_at, deleted_at, chain_depth, stream_owner, stream_lease_expires) " +
             "SELECT $c, c.last_sequence + 1, $id, $r, c.last_sequence + 1, $s, $sk, $t, $f, $att, $data, $reply, $k, $st, $at, $ed, $del, $depth, $owner, $lease " +
             "FROM conversations c WHERE c.id = $c " +
             "ON CONFLICT (conversation_id, sender_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING RETURNING pk, sequence");
-        Set(insert, "$c", message.ConversationId);
-        Set(insert, "$id", message.Id);
-        Set(insert, "$r", message.RoomId);
-        Set(insert, "$s", message.SenderId);
-        Set(insert, "$sk", (int)message.SenderKind);
-        Set(insert, "$t", message.Text);
-        Set(insert, "$f", (int)message.Format);
-        Set(insert, "$att", AttachmentsJson(message.Attachments));
-        Set(insert, "$data", DataJson(message.Data));
-        Set(insert, "$reply", message.ReplyToId);
-        Set(insert, "$k", message.ClientMessageId);
-        Set(insert, "$st", (int)message.Status);
-        Set(insert, "$at", Ticks(message.CreatedAt));
-        Set(insert, "$ed", Ticks(message.EditedAt));
-        Set(insert, "$del", Ticks(message.DeletedAt));
-        Set(insert, "$depth", message.ChainDepth);
-        var lease = message.Status == MessageStatus.Streaming ? options.StreamLease : null;
-        Set(insert, "$owner", lease?.Owner);
-        Set(insert, "$lease", Ticks(lease?.ExpiresAt));
         long pk, sequence;
-        using (var reader = insert.ExecuteReader())
+        try
         {
-            if (!reader.Read())
+            insert.Bind("$c", message.ConversationId);
+            insert.Bind("$id", message.Id);
+            insert.Bind("$r", message.RoomId);
+            insert.Bind("$s", message.SenderId);
+            insert.Bind("$sk", (int)message.SenderKind);
+            insert.Bind("$t", message.Text);
+            insert.Bind("$f", (int)message.Format);
+            insert.Bind("$att", AttachmentsJson(message.Attachments));
+            insert.Bind("$data", DataJson(message.Data));
+            insert.Bind("$reply", message.ReplyToId);
+            insert.Bind("$k", message.ClientMessageId);
+            insert.Bind("$st", (int)message.Status);
+            insert.Bind("$at", Ticks(message.CreatedAt));
+            insert.Bind("$ed", message.EditedAt?.UtcTicks);
+            insert.Bind("$del", message.DeletedAt?.UtcTicks);
+            insert.Bind("$depth", message.ChainDepth);
+            var lease = message.Status == MessageStatus.Streaming ? options.StreamLease : null;
+            insert.Bind("$owner", lease?.Owner);
+            insert.Bind("$lease", lease?.ExpiresAt.UtcTicks);
+            if (!insert.Step())
             {
+                insert.Reset();
                 return new AppendResult(FindByClientId(s, message) ?? throw new NotFoundException($"Conversation '{message.ConversationId}' does not exist."), Created: false);
             }
 
-            pk = reader.GetInt64(0);
-            sequence = reader.GetInt64(1);
+            pk = insert.GetInt64(0);
+            sequence = insert.GetInt64(1);
+        }
+        finally
+        {
+            insert.Reset();
         }
 
-        var counter = s.Command("UPDATE conversations SET last_sequence = $seq WHERE id = $c");
-        Set(counter, "$seq", sequence);
-        Set(counter, "$c", message.ConversationId);
-        counter.ExecuteNonQuery();
+        var counter = s.Statement("UPDATE conversations SET last_sequence = $seq WHERE id = $c");
+        try
+        {
+            counter.Bind("$seq", sequence);
+            counter.Bind("$c", message.ConversationId);
+            counter.Run();
+        }
+        finally
+        {
+            counter.Reset();
+        }
+
         InsertLog(s, message.ConversationId, sequence, LogEntryKind.Posted, pk);
         var triggers = options.CreateTriggers
             ? InsertTriggers(s, message.RoomId, message.ConversationId, message.SenderId, sequence, FlowTriggerKind.MessagePosted, message.Id, message.ChainDepth)

@@ -13,6 +13,7 @@ internal sealed class SqliteSession : IDisposable
     public const int MessageColumnCount = 18;
 
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteStatement> _statements = new(StringComparer.Ordinal);
     private readonly int _commandTimeoutSeconds;
 
     private SqliteSession(SqliteConnection connection, int commandTimeoutSeconds)
@@ -54,10 +55,28 @@ internal sealed class SqliteSession : IDisposable
         return command;
     }
 
+    /// <summary>A statement for the hot write path, prepared on first use and kept (see <see cref="SqliteStatement"/>).</summary>
+    public SqliteStatement Statement(string sql)
+    {
+        if (!_statements.TryGetValue(sql, out var statement))
+        {
+            statement = new SqliteStatement(Connection.Handle!, sql);
+            _statements.Add(sql, statement);
+        }
+
+        return statement;
+    }
+
     public void Execute(string sql) => Command(sql).ExecuteNonQuery();
 
     public void Dispose()
     {
+        foreach (var statement in _statements.Values)
+        {
+            statement.Dispose();
+        }
+
+        _statements.Clear();
         foreach (var command in _commands.Values)
         {
             command.Dispose();
