@@ -14,6 +14,7 @@ internal static class Runner
     {
         var scale = args.SkipWhile(a => a != "--scale").Skip(1).Select(a => double.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1.0);
         var only = args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault();
+        var allocations = args.Contains("--allocations");
         int N(int n) => Math.Max(1, (int)(n * scale));
         Scenario[] scenarios =
         [
@@ -29,7 +30,7 @@ internal static class Runner
             foreach (var kind in new[] { "conversations", "signalr" })
             {
                 Console.Error.WriteLine($"{scenario.Name}: {kind} …");
-                results.Add(await RunScenarioAsync(scenario, kind));
+                results.Add(await RunScenarioAsync(scenario, kind, allocations));
             }
         }
 
@@ -45,7 +46,7 @@ internal static class Runner
         return results.Any(r => r.Kind == "conversations" && r.OrderViolations > 0) ? 1 : 0;
     }
 
-    private static async Task<Result> RunScenarioAsync(Scenario scenario, string kind)
+    private static async Task<Result> RunScenarioAsync(Scenario scenario, string kind, bool allocations)
     {
         await using var server = await ServerProcess.StartAsync(kind);
         IChat chat = kind == "conversations" ? new ConversationsChat(server.BaseUri) : new HandBuiltChat(server.BaseUri);
@@ -73,6 +74,13 @@ internal static class Runner
             var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clientAllocated = GC.GetTotalAllocatedBytes(precise: false);
             var clientGen0 = GC.CollectionCount(0);
+            using var sampler = allocations ? new AllocationSampler() : null;
+            if (sampler is not null)
+            {
+                sampler.Start();
+                await server.StartAllocationSamplingAsync();
+            }
+
             var clock = Stopwatch.StartNew();
             var posting = rooms.SelectMany((members, r) => members.Take(scenario.Posters).Select((member, p) =>
             {
@@ -85,6 +93,12 @@ internal static class Runner
             var elapsed = clock.Elapsed;
             var used = server.CpuTime() - cpu;
             var clientUsed = Process.GetCurrentProcess().TotalProcessorTime - clientCpu;
+            if (sampler is not null)
+            {
+                Console.Error.Write($"  what the clients allocate, sampled:{Environment.NewLine}{sampler.Stop()}");
+                Console.Error.Write($"  what the server allocates, sampled:{Environment.NewLine}{await server.StopAllocationSamplingAsync()}");
+            }
+
             Console.Error.WriteLine($"  clients: {(GC.GetTotalAllocatedBytes(precise: false) - clientAllocated) / 1024 / 1024} MiB allocated, {GC.CollectionCount(0) - clientGen0} gen0 collections");
 
             // Deliveries: latency to the last receiver of each post, and one order for every receiver of a room.

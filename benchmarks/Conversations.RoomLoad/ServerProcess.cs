@@ -58,6 +58,22 @@ internal sealed class ServerProcess : IAsyncDisposable
         return TimeSpan.FromSeconds(ticks / 100.0);
     }
 
+    /// <summary>Starts sampling what the server allocates (<c>--allocations</c>).</summary>
+    public async Task StartAllocationSamplingAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseUri };
+        (await http.PostAsync("/bench/allocations/start", null)).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Stops sampling and returns the server's largest allocations by type, as text.</summary>
+    public async Task<string> StopAllocationSamplingAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseUri };
+        using var response = await http.PostAsync("/bench/allocations/stop", null);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync();
+    }
+
     /// <summary>Resident memory, in KiB, after asking the server to collect its garbage.</summary>
     public async Task<long> ResidentKiBAsync()
     {

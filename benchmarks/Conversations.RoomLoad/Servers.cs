@@ -53,6 +53,14 @@ internal static class Servers
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             return Results.Ok();
         });
+        // With --allocations the runner samples what the server allocates while it measures.
+        AllocationSampler? sampler = null;
+        app.MapPost("/bench/allocations/start", () =>
+        {
+            (sampler ??= new AllocationSampler()).Start();
+            return Results.Ok();
+        });
+        app.MapPost("/bench/allocations/stop", () => Results.Text(sampler?.Stop() ?? ""));
         await app.StartAsync();
         Console.Out.WriteLine("READY");
         await app.WaitForShutdownAsync(CancellationToken.None);
