@@ -508,7 +508,8 @@ public sealed partial class SqliteConversationStore : ConversationStore, IAsyncD
             "SELECT $c, c.last_sequence + 1, $id, $r, c.last_sequence + 1, $s, $sk, $t, $f, $att, $data, $reply, $k, $st, $at, $ed, $del, $depth, $owner, $lease " +
             "FROM conversations c WHERE c.id = $c " +
             "ON CONFLICT (conversation_id, sender_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING RETURNING pk, sequence");
-        long pk, sequence;
+        long pk = 0, sequence = 0;
+        bool inserted;
         try
         {
             insert.Bind("$c", message.ConversationId);
@@ -530,18 +531,21 @@ public sealed partial class SqliteConversationStore : ConversationStore, IAsyncD
             var lease = message.Status == MessageStatus.Streaming ? options.StreamLease : null;
             insert.Bind("$owner", lease?.Owner);
             insert.Bind("$lease", lease?.ExpiresAt.UtcTicks);
-            if (!insert.Step())
+            inserted = insert.Step();
+            if (inserted)
             {
-                insert.Reset();
-                return new AppendResult(FindByClientId(s, message) ?? throw new NotFoundException($"Conversation '{message.ConversationId}' does not exist."), Created: false);
+                pk = insert.GetInt64(0);
+                sequence = insert.GetInt64(1);
             }
-
-            pk = insert.GetInt64(0);
-            sequence = insert.GetInt64(1);
         }
         finally
         {
             insert.Reset();
+        }
+
+        if (!inserted)
+        {
+            return new AppendResult(FindByClientId(s, message) ?? throw new NotFoundException($"Conversation '{message.ConversationId}' does not exist."), Created: false);
         }
 
         var counter = s.Statement("UPDATE conversations SET last_sequence = $seq WHERE id = $c");
