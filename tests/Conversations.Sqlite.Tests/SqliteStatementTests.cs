@@ -53,6 +53,53 @@ public sealed class SqliteStatementTests : IDisposable
         read.Should().Equal((1L, "héllo ✓", 7L, "x", "text"), (2L, "", null, "", "text"), (3L, null, long.MinValue, "y", "null"));
     }
 
+    // Built in code: a lone surrogate in an attribute's string would reach the test as U+FFFD already.
+    private static readonly string[] s_texts =
+    [
+        "a\uD800b",
+        "a\uDC00b",
+        "end\uD800",
+        "\uD83D\uDE00 ok",
+        "past the stack buffer: é✓ " + new string('x', 600) + "\uD800!",
+    ];
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Text_is_stored_byte_for_byte_as_SqliteCommand_stores_it_even_with_a_lone_surrogate(int sample)
+    {
+        var text = s_texts[sample];
+        var insert = _session.Statement("INSERT INTO t (k, s, u) VALUES ($k, $s, 'x')");
+        try
+        {
+            insert.Bind("$k", 1);
+            insert.Bind("$s", text);
+            insert.Run();
+        }
+        finally
+        {
+            insert.Reset();
+        }
+
+        var command = _session.Command("INSERT INTO t (k, s, u) VALUES (2, $s, 'x')");
+        SqliteSession.Set(command, "$s", text);
+        command.ExecuteNonQuery();
+
+        using var reader = _session.Command("SELECT hex(s), s FROM t ORDER BY k").ExecuteReader();
+        var stored = new List<(string Hex, string Text)>();
+        while (reader.Read())
+        {
+            stored.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        stored.Should().HaveCount(2);
+        stored[0].Should().Be(stored[1], "the statement and SqliteCommand store the same bytes");
+        stored[0].Text.Length.Should().Be(text.Length, "a lone surrogate becomes one U+FFFD and takes nothing with it");
+    }
+
     [Fact]
     public void A_failing_statement_throws_what_SqliteCommand_throws_and_runs_again_after_reset()
     {

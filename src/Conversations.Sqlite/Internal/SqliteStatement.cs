@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -5,7 +7,7 @@ namespace Conversations.Sqlite.Internal;
 
 /// <summary>
 /// A statement prepared once on a session and run many times on SQLite's C API: parameters are found by name once, when
-/// it is prepared, and text is bound as the UTF-16 it is (SQLite copies it). For the statements every post runs on the
+/// it is prepared, and text is encoded into a buffer on the stack (SQLite copies it). For the statements every post runs on the
 /// writer thread, where <see cref="SqliteCommand"/> cost a binder object and a UTF-8 copy per parameter per run and an
 /// iterator and a reader per run; everything else uses <see cref="SqliteCommand"/>.
 /// </summary>
@@ -38,10 +40,35 @@ internal sealed class SqliteStatement : IDisposable
         }
     }
 
+    /// <summary>
+    /// Binds text as UTF-8, encoded here as <see cref="SqliteCommand"/> encodes it: a lone surrogate becomes U+FFFD.
+    /// (SQLite's own UTF-16 conversion would pair it with the next character and lose that one.)
+    /// </summary>
     public void Bind(string name, string? value)
     {
         var index = Index(name);
-        Check(value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text16(_statement, index, value.AsSpan()));
+        if (value is null)
+        {
+            Check(raw.sqlite3_bind_null(_statement, index));
+            return;
+        }
+
+        const int OnStack = 512;
+        var most = Encoding.UTF8.GetMaxByteCount(value.Length);
+        byte[]? rented = null;
+        var buffer = most <= OnStack ? stackalloc byte[OnStack] : (rented = ArrayPool<byte>.Shared.Rent(most));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(value, buffer);
+            Check(raw.sqlite3_bind_text(_statement, index, buffer[..length]));
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     public void Bind(string name, long value) => Check(raw.sqlite3_bind_int64(_statement, Index(name), value));
