@@ -7,9 +7,9 @@ namespace Conversations.Sqlite.Internal;
 
 /// <summary>
 /// A statement prepared once on a session and run many times on SQLite's C API: parameters are found by name once, when
-/// it is prepared, and text is encoded into a buffer on the stack (SQLite copies it). For the statements every post runs on the
-/// writer thread, where <see cref="SqliteCommand"/> cost a binder object and a UTF-8 copy per parameter per run and an
-/// iterator and a reader per run; everything else uses <see cref="SqliteCommand"/>.
+/// it is prepared, and text is encoded into a buffer on the stack (pooled when long; SQLite copies it). For the statements
+/// every post runs on the writer thread, where <see cref="SqliteCommand"/> cost a binder object and a new UTF-8 array per
+/// parameter per run and an iterator and a reader per run; everything else uses <see cref="SqliteCommand"/>.
 /// </summary>
 /// <remarks>
 /// Use: bind every parameter, <see cref="Step"/> (and read columns) or <see cref="Run"/>, and always <see cref="Reset"/>
