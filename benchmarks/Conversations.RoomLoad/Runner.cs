@@ -15,6 +15,7 @@ internal static class Runner
         var scale = args.SkipWhile(a => a != "--scale").Skip(1).Select(a => double.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1.0);
         var only = args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault();
         var allocations = args.Contains("--allocations");
+        var servers = args.SkipWhile(a => a != "--server").Skip(1).Take(1).ToArray() is [var one] ? [one] : new[] { "conversations", "signalr" };
         int N(int n) => Math.Max(1, (int)(n * scale));
         Scenario[] scenarios =
         [
@@ -24,18 +25,30 @@ internal static class Runner
             new("1 poster, 32 in flight, 200 receivers", Rooms: 1, Members: N(200) + 1, Posters: 1, PostsEach: N(2000), InFlight: 32),
         ];
 
+        // Each round runs both servers; rounds alternate which goes first, so a slow spell of a shared machine does not
+        // always land on the same server. The table shows each figure's median over the rounds.
+        var repeat = args.SkipWhile(a => a != "--repeat").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1);
+        if (repeat < 1)
+        {
+            Console.Error.WriteLine("--repeat must be at least 1.");
+            return 2;
+        }
+
         var results = new List<Result>();
         foreach (var scenario in scenarios.Where(s => only is null || s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
         {
-            foreach (var kind in new[] { "conversations", "signalr" })
+            for (var round = 0; round < repeat; round++)
             {
-                Console.Error.WriteLine($"{scenario.Name}: {kind} …");
-                results.Add(await RunScenarioAsync(scenario, kind, allocations));
+                foreach (var kind in round % 2 == 0 ? servers : servers.Reverse())
+                {
+                    Console.Error.WriteLine($"{scenario.Name}: {kind}{(repeat > 1 ? $" (round {round + 1} of {repeat})" : string.Empty)} …");
+                    results.Add(await RunScenarioAsync(scenario, kind, allocations) with { Round = round });
+                }
             }
         }
 
         Idle? idle = null;
-        if (only is null || "idle".Contains(only, StringComparison.OrdinalIgnoreCase))
+        if (servers.Length == 2 && (only is null || "idle".Contains(only, StringComparison.OrdinalIgnoreCase)))
         {
             var connections = N(2000);
             Console.Error.WriteLine($"{connections} idle connections …");
@@ -208,24 +221,31 @@ internal static class Runner
 
     private static string Report(List<Result> results, Idle? idle)
     {
+        var rounds = results.Count == 0 ? 1 : results.Max(r => r.Round) + 1;
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Room load over real sockets on 127.0.0.1, server alone in its own process, {Environment.ProcessorCount} cores");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Room load over real sockets on 127.0.0.1, server alone in its own process, {Environment.ProcessorCount} cores{(rounds > 1 ? $"; each figure the median of {rounds} rounds, the servers' order alternating" : string.Empty)}");
         text.AppendLine();
         text.AppendLine("| scenario | server | posts/s | ack p50 | ack p99 | post→last receiver p50 | p99 | CPU µs/post | CPU µs/delivery | clients' CPU µs/delivery | order |");
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-        foreach (var r in results)
+        var medians = results.GroupBy(r => (r.Scenario, r.Kind)).Select(Median).ToList();
+        foreach (var r in medians)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Scenario} | {(r.Kind == "conversations" ? "Conversations" : "hand-built SignalR + SQLite")} | {r.PostsPerSecond:N0} | {r.AckP50:N1} ms | {r.AckP99:N1} ms | {r.DeliveryP50:N1} ms | {r.DeliveryP99:N1} ms | {r.CpuPerPost:N1} | {r.CpuPerDelivery:N2} | {r.ClientCpuPerDelivery:N2} | {(r.OrderViolations == 0 ? "one order, each once" : $"{r.OrderViolations} receivers differ")} |");
         }
 
         text.AppendLine();
-        text.AppendLine("| scenario | posts/s, Conversations ÷ hand-built | ack p99, ours vs theirs | CPU per delivery, ours vs theirs |");
-        text.AppendLine("|---|---:|---:|---:|");
-        foreach (var pair in results.GroupBy(r => r.Scenario))
+        text.AppendLine(rounds > 1
+            ? "| scenario | posts/s, Conversations ÷ hand-built | each round | ack p99, ours vs theirs | CPU per delivery, ours vs theirs |"
+            : "| scenario | posts/s, Conversations ÷ hand-built | ack p99, ours vs theirs | CPU per delivery, ours vs theirs |");
+        text.AppendLine(rounds > 1 ? "|---|---:|---|---:|---:|" : "|---|---:|---:|---:|");
+        foreach (var pair in medians.GroupBy(r => r.Scenario).Where(g => g.Count() == 2))
         {
             var ours = pair.Single(r => r.Kind == "conversations");
             var theirs = pair.Single(r => r.Kind == "signalr");
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {pair.Key} | {ours.PostsPerSecond / theirs.PostsPerSecond:N2}× | {ours.AckP99:N1} vs {theirs.AckP99:N1} ms | {ours.CpuPerDelivery:N2} vs {theirs.CpuPerDelivery:N2} µs |");
+            var each = rounds > 1
+                ? $" {string.Join(", ", results.Where(r => r.Scenario == pair.Key).GroupBy(r => r.Round).Where(g => g.Count() == 2).Select(g => (g.Single(r => r.Kind == "conversations").PostsPerSecond / g.Single(r => r.Kind == "signalr").PostsPerSecond).ToString("N2", CultureInfo.InvariantCulture)))} |"
+                : string.Empty;
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {pair.Key} | {ours.PostsPerSecond / theirs.PostsPerSecond:N2}× |{each} {ours.AckP99:N1} vs {theirs.AckP99:N1} ms | {ours.CpuPerDelivery:N2} vs {theirs.CpuPerDelivery:N2} µs |");
         }
 
         if (idle is { } i)
@@ -240,9 +260,26 @@ internal static class Runner
         return text.ToString();
     }
 
+    /// <summary>Each figure's median over a server's rounds of one scenario; order violations are summed (any is a failure).</summary>
+    private static Result Median(IEnumerable<Result> rounds)
+    {
+        var all = rounds.ToArray();
+        double M(Func<Result, double> figure)
+        {
+            var sorted = all.Select(figure).Order().ToArray();
+            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+        }
+
+        return new Result(all[0].Scenario, all[0].Kind, M(r => r.PostsPerSecond), M(r => r.AckP50), M(r => r.AckP99), M(r => r.DeliveryP50), M(r => r.DeliveryP99),
+            M(r => r.CpuPerPost), M(r => r.CpuPerDelivery), M(r => r.ClientCpuPerDelivery), all.Sum(r => r.OrderViolations));
+    }
+
     private sealed record Scenario(string Name, int Rooms, int Members, int Posters, int PostsEach, int InFlight);
 
-    private sealed record Result(string Scenario, string Kind, double PostsPerSecond, double AckP50, double AckP99, double DeliveryP50, double DeliveryP99, double CpuPerPost, double CpuPerDelivery, double ClientCpuPerDelivery, int OrderViolations);
+    private sealed record Result(string Scenario, string Kind, double PostsPerSecond, double AckP50, double AckP99, double DeliveryP50, double DeliveryP99, double CpuPerPost, double CpuPerDelivery, double ClientCpuPerDelivery, int OrderViolations)
+    {
+        public int Round { get; init; }
+    }
 
     private sealed record Idle(int Connections, double Ours, double Theirs);
 }
