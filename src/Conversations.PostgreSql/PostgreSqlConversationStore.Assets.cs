@@ -32,6 +32,11 @@ public sealed partial class PostgreSqlConversationStore
                 await lockScope.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
 
+            if (!await LockFolderAsync(c, scope, asset.Folder, ct).ConfigureAwait(false))
+            {
+                throw new NotFoundException($"Folder '{asset.Folder}' does not exist in {asset.Scope}.");
+            }
+
             using (var used = Command(c, $"SELECT coalesce(sum(size), 0)::bigint FROM {_s}.assets WHERE scope = $1 AND status <> 2", P(scope)))
             {
                 var total = (long)(await used.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
@@ -80,12 +85,29 @@ public sealed partial class PostgreSqlConversationStore
         ArgumentNullException.ThrowIfNull(assetId);
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(name);
-        return new(ChangeAssetAsync(
-            $"UPDATE {_s}.assets a SET folder = $2, name = $3 WHERE a.id = $1 AND a.status = 1 RETURNING {AssetColumns}",
-            cancellationToken,
-            P(assetId),
-            P(folder),
-            P(name)));
+        return new(WriteAsync<Asset?>(async (c, ct) =>
+        {
+            string scope;
+            using (var find = Command(c, $"SELECT a.scope FROM {_s}.assets a WHERE a.id = $1 AND a.status = 1 FOR UPDATE", P(assetId)))
+            {
+                if (await find.ExecuteScalarAsync(ct).ConfigureAwait(false) is not string found)
+                {
+                    return (null, false);
+                }
+
+                scope = found;
+            }
+
+            if (!await LockFolderAsync(c, scope, folder, ct).ConfigureAwait(false))
+            {
+                throw new NotFoundException($"Folder '{folder}' does not exist in {scope}.");
+            }
+
+            using var move = Command(c, $"UPDATE {_s}.assets a SET folder = $2, name = $3 WHERE a.id = $1 RETURNING {AssetColumns}", P(assetId), P(folder), P(name));
+            var reader = await move.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            return await reader.ReadAsync(ct).ConfigureAwait(false) ? (ReadAsset(reader), true) : (null, false);
+        }, cancellationToken));
     }
 
     /// <inheritdoc />
@@ -136,8 +158,7 @@ public sealed partial class PostgreSqlConversationStore
         var parent = ParentFolder(folder.Path);
         return new(WriteAsync<bool>(async (c, ct) =>
         {
-            // The parent's row is share-locked, so a folder deleted or moved at the same time cannot leave this one orphaned.
-            if (parent != "/" && !await ExistsAsync(c, $"SELECT 1 FROM {_s}.asset_folders WHERE scope = $1 AND path = $2 FOR KEY SHARE", ct, P(scope), P(parent)).ConfigureAwait(false))
+            if (!await LockAncestorsAsync(c, scope, folder.Path, ct).ConfigureAwait(false))
             {
                 throw new NotFoundException($"Folder '{parent}' does not exist in {folder.Scope}.");
             }
@@ -180,6 +201,8 @@ public sealed partial class PostgreSqlConversationStore
         var parent = ParentFolder(newPath);
         return new(WriteAsync<bool>(async (c, ct) =>
         {
+            // The source's ancestors first (a delete of one of them waits for this move, or this move for it), then the source.
+            await LockAncestorsAsync(c, space, path, ct).ConfigureAwait(false);
             if (!await ExistsAsync(c, $"SELECT 1 FROM {_s}.asset_folders WHERE scope = $1 AND path = $2 FOR UPDATE", ct, P(space), P(path)).ConfigureAwait(false))
             {
                 return (false, false);
@@ -190,7 +213,7 @@ public sealed partial class PostgreSqlConversationStore
                 throw new ConflictException($"Folder '{newPath}' already exists in {scope}.");
             }
 
-            if (parent != "/" && !await ExistsAsync(c, $"SELECT 1 FROM {_s}.asset_folders WHERE scope = $1 AND path = $2 FOR KEY SHARE", ct, P(space), P(parent)).ConfigureAwait(false))
+            if (!await LockAncestorsAsync(c, space, newPath, ct).ConfigureAwait(false))
             {
                 throw new NotFoundException($"Folder '{parent}' does not exist in {scope}.");
             }
@@ -234,6 +257,44 @@ public sealed partial class PostgreSqlConversationStore
             await folders.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             return (marked, true);
         }, cancellationToken));
+    }
+
+    /// <summary>
+    /// Share-locks every folder above <paramref name="path"/> (the top excepted) and says whether all of them exist. A
+    /// folder being deleted or moved is locked <c>FOR UPDATE</c>, which conflicts with these locks: a delete of any
+    /// ancestor either finishes first (and this finds it gone) or waits for this transaction and then sees — its later
+    /// statements take fresh snapshots — whatever it added below, so nothing is left under a folder that is gone. Locking
+    /// only the parent was not enough: deleting a grandparent deletes the parent by a statement whose snapshot was taken
+    /// before a child was inserted, and the child stayed behind. Rows are locked in path order.
+    /// </summary>
+    private async Task<bool> LockAncestorsAsync(NpgsqlConnection c, string scope, string path, CancellationToken ct)
+    {
+        var ancestors = Ancestors(path);
+        if (ancestors.Length == 0)
+        {
+            return true;
+        }
+
+        using var command = Command(c,
+            $"SELECT count(*) FROM (SELECT 1 FROM {_s}.asset_folders WHERE scope = $1 AND path = ANY($2) ORDER BY path FOR KEY SHARE) AS locked",
+            P(scope), P(ancestors));
+        return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))! == ancestors.Length;
+    }
+
+    /// <summary>Share-locks a folder and every folder above it (see <see cref="LockAncestorsAsync"/>); whether all exist. The top always does.</summary>
+    private Task<bool> LockFolderAsync(NpgsqlConnection c, string scope, string folder, CancellationToken ct) =>
+        folder == "/" ? Task.FromResult(true) : LockAncestorsAsync(c, scope, folder + "/", ct);
+
+    /// <summary>The folders above a path, top first, without the top itself: <c>/a/b/c</c> gives <c>/a</c> and <c>/a/b</c>.</summary>
+    private static string[] Ancestors(string path)
+    {
+        var ancestors = new List<string>();
+        for (var end = path.IndexOf('/', 1); end > 0; end = path.IndexOf('/', end + 1))
+        {
+            ancestors.Add(path[..end]);
+        }
+
+        return [.. ancestors];
     }
 
     private static string ParentFolder(string path) => path.LastIndexOf('/') is <= 0 ? "/" : path[..path.LastIndexOf('/')];

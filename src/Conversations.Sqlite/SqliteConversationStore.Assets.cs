@@ -21,6 +21,7 @@ public sealed partial class SqliteConversationStore
         ArgumentNullException.ThrowIfNull(asset);
         return new(WriteAsync(s =>
         {
+            RequireFolder(s, asset.Scope.ToString(), asset.Folder);
             var used = s.Command("SELECT COALESCE(SUM(size), 0) FROM assets WHERE scope = $s AND status <> 2");
             Set(used, "$s", asset.Scope.ToString());
             if ((long)used.ExecuteScalar()! + asset.Size > quotaBytes)
@@ -83,12 +84,35 @@ public sealed partial class SqliteConversationStore
         ArgumentNullException.ThrowIfNull(name);
         return new(WriteAsync(s =>
         {
+            if (FindAsset(s, assetId) is not { Status: AssetStatus.Ready } asset)
+            {
+                return null;
+            }
+
+            RequireFolder(s, asset.Scope.ToString(), folder);
             var update = s.Command("UPDATE assets SET folder = $f, name = $n WHERE id = $id AND status = 1");
             Set(update, "$id", assetId);
             Set(update, "$f", folder);
             Set(update, "$n", name);
             return update.ExecuteNonQuery() == 1 ? FindAsset(s, assetId) : null;
         }, cancellationToken));
+    }
+
+    /// <summary>Refuses a write into a folder that does not exist (checked in the write's transaction, so a folder deleted at the same time never keeps an asset).</summary>
+    private static void RequireFolder(SqliteSession s, string scope, string folder)
+    {
+        if (folder == "/")
+        {
+            return;
+        }
+
+        var find = s.Command("SELECT 1 FROM asset_folders WHERE scope = $s AND path = $p");
+        Set(find, "$s", scope);
+        Set(find, "$p", folder);
+        if (find.ExecuteScalar() is null)
+        {
+            throw new NotFoundException($"Folder '{folder}' does not exist in {scope}.");
+        }
     }
 
     /// <inheritdoc />

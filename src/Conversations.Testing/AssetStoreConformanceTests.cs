@@ -223,6 +223,158 @@ public abstract class AssetStoreConformanceTests : IAsyncLifetime
         Assert.Equal(AssetStatus.Ready, (await Store.GetAssetAsync(kept.Id, Ct))!.Status);
     }
 
+    /// <summary>An asset is never reserved into, or moved to, a folder that does not exist: refused, and nothing changes.</summary>
+    /// <returns>A task for the test.</returns>
+    [Fact]
+    public async Task Assets_IntoAMissingFolder_AreRefused()
+    {
+        var pending = TestAssets.Pending(Now, Alices, "lost.txt", "text/plain", 1, folder: "/nowhere");
+        await Assert.ThrowsAsync<NotFoundException>(async () => await Store.ReserveAssetAsync(pending, 1_000, Ct));
+        Assert.Null(await Store.GetAssetAsync(pending.Id, Ct));
+
+        var ready = await TestAssets.ReadyAsync(Store, Now, Alices, "kept.txt", "text/plain", 1);
+        await Assert.ThrowsAsync<NotFoundException>(async () => await Store.MoveAssetAsync(ready.Id, "/nowhere", "moved.txt", Ct));
+        var after = (await Store.GetAssetAsync(ready.Id, Ct))!;
+        Assert.Equal(("/", "kept.txt"), (after.Folder, after.Name));
+        Assert.Null(await Store.MoveAssetAsync("missing", "/nowhere", "x", Ct));
+
+        Assert.True(await Store.CreateAssetFolderAsync(Folder("/here"), Ct));
+        Assert.Equal("/here", (await Store.MoveAssetAsync(ready.Id, "/here", "moved.txt", Ct))!.Folder);
+    }
+
+    /// <summary>
+    /// Assets reserved into a folder whose ancestor is being deleted at the same moment are either refused or marked
+    /// deleting with it: none stays pending in a folder that is gone.
+    /// </summary>
+    /// <returns>A task for the test.</returns>
+    [Fact]
+    public async Task Assets_ReservedIntoAFolderBeingDeleted_NeverOutliveIt()
+    {
+        for (var round = 0; round < 40; round++)
+        {
+            var top = $"/r{round}";
+            Assert.True(await Store.CreateAssetFolderAsync(Folder(top), Ct));
+            Assert.True(await Store.CreateAssetFolderAsync(Folder($"{top}/b"), Ct));
+            var uploads = Enumerable.Range(0, 3).Select(i => TestAssets.Pending(Now, Alices, $"f{i}", "text/plain", 1, folder: $"{top}/b")).ToArray();
+            using var start = new Barrier(uploads.Length + 1);
+            var reserving = uploads.Select(upload => Task.Run(async () =>
+            {
+                start.SignalAndWait(Ct);
+                try
+                {
+                    Assert.True(await Store.ReserveAssetAsync(upload, 1_000, Ct));
+                }
+                catch (NotFoundException)
+                {
+                    // The folder went first: refused, as it should be.
+                }
+            })).ToArray();
+            var deleting = Task.Run(async () =>
+            {
+                start.SignalAndWait(Ct);
+                return await Store.DeleteAssetFolderAsync(Alices, top, Ct);
+            });
+
+            await Task.WhenAll(reserving);
+            var marked = await deleting;
+            var stored = new List<Asset>();
+            foreach (var upload in uploads)
+            {
+                if (await Store.GetAssetAsync(upload.Id, Ct) is { } asset)
+                {
+                    stored.Add(asset);
+                }
+            }
+
+            Assert.All(stored, asset => Assert.Equal(AssetStatus.Deleting, asset.Status));
+            Assert.Equal(stored.Count, marked);
+        }
+    }
+
+    /// <summary>
+    /// Folders created deep under a folder that is being deleted at the same moment either fail (their parent is gone) or
+    /// go with it: a folder never outlives its ancestors. Many rounds, so the writes interleave in every order.
+    /// </summary>
+    /// <returns>A task for the test.</returns>
+    [Fact]
+    public async Task Folders_CreatedUnderAFolderBeingDeleted_NeverOutliveIt()
+    {
+        for (var round = 0; round < 40; round++)
+        {
+            var top = $"/r{round}";
+            Assert.True(await Store.CreateAssetFolderAsync(Folder(top), Ct));
+            Assert.True(await Store.CreateAssetFolderAsync(Folder($"{top}/b"), Ct));
+            var children = Enumerable.Range(0, 4).Select(i => $"{top}/b/c{i}").ToArray();
+            using var start = new Barrier(children.Length + 1);
+            var creating = children.Select(child => Task.Run(async () =>
+            {
+                start.SignalAndWait(Ct);
+                try
+                {
+                    await Store.CreateAssetFolderAsync(Folder(child), Ct);
+                }
+                catch (NotFoundException)
+                {
+                    // The parent went first: refused, as it should be.
+                }
+            })).ToArray();
+            var deleting = Task.Run(async () =>
+            {
+                start.SignalAndWait(Ct);
+                return await Store.DeleteAssetFolderAsync(Alices, top, Ct);
+            });
+
+            await Task.WhenAll(creating);
+            Assert.Equal(0, await deleting);
+            Assert.Null(await Store.GetAssetFolderAsync(Alices, top, Ct));
+            foreach (var child in children)
+            {
+                Assert.Null(await Store.GetAssetFolderAsync(Alices, child, Ct));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A folder moved under a folder that is being deleted at the same moment either is refused (the destination's parent
+    /// is gone), goes with it, or the move lands first and the delete takes it: never a folder whose ancestors are gone.
+    /// </summary>
+    /// <returns>A task for the test.</returns>
+    [Fact]
+    public async Task Folders_MovedUnderAFolderBeingDeleted_NeverOutliveIt()
+    {
+        for (var round = 0; round < 40; round++)
+        {
+            var top = $"/r{round}";
+            var moved = $"/m{round}";
+            Assert.True(await Store.CreateAssetFolderAsync(Folder(top), Ct));
+            Assert.True(await Store.CreateAssetFolderAsync(Folder($"{top}/b"), Ct));
+            Assert.True(await Store.CreateAssetFolderAsync(Folder(moved), Ct));
+            using var start = new Barrier(2);
+            var moving = Task.Run(async () =>
+            {
+                start.SignalAndWait(Ct);
+                try
+                {
+                    return await Store.MoveAssetFolderAsync(Alices, moved, $"{top}/b/m", Ct);
+                }
+                catch (NotFoundException)
+                {
+                    return false;
+                }
+            });
+            var deleting = Task.Run(async () =>
+            {
+                start.SignalAndWait(Ct);
+                return await Store.DeleteAssetFolderAsync(Alices, top, Ct);
+            });
+
+            var wasMoved = await moving;
+            await deleting;
+            Assert.Null(await Store.GetAssetFolderAsync(Alices, $"{top}/b/m", Ct));
+            Assert.Equal(!wasMoved, await Store.GetAssetFolderAsync(Alices, moved, Ct) is not null);
+        }
+    }
+
     /// <summary>Through the services: upload, attach, read through the message as another participant, lose access when the message goes.</summary>
     /// <returns>A task for the test.</returns>
     [Fact]

@@ -8,13 +8,15 @@ public abstract partial class ConversationStore
     public virtual bool SupportsAssets => false;
 
     /// <summary>
-    /// Stores a pending asset if the space's pending and ready assets, with this one, stay within
-    /// <paramref name="quotaBytes"/>; checked and written atomically. Creates no folders.
+    /// Stores a pending asset if its folder exists (or is the top) and the space's pending and ready assets, with this one,
+    /// stay within <paramref name="quotaBytes"/>; checked and written atomically, so an asset never lands in a folder
+    /// deleted at the same moment. Creates no folders.
     /// </summary>
     /// <param name="asset">The pending asset; <see cref="Asset.Size"/> is the declared size.</param>
     /// <param name="quotaBytes">The most bytes the space may hold.</param>
     /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests.</param>
     /// <returns><see langword="false"/> when the quota would be exceeded (nothing is stored).</returns>
+    /// <exception cref="NotFoundException">The asset's folder does not exist (nothing is stored).</exception>
     public virtual ValueTask<bool> ReserveAssetAsync(Asset asset, long quotaBytes, CancellationToken cancellationToken) => throw NotSupported();
 
     /// <summary>Gets an asset in any status.</summary>
@@ -35,12 +37,16 @@ public abstract partial class ConversationStore
     /// <returns>The ready asset, or <see langword="null"/> when it is missing or not pending.</returns>
     public virtual ValueTask<Asset?> CompleteAssetAsync(string assetId, long size, string sha256, DateTimeOffset completedAt, CancellationToken cancellationToken) => throw NotSupported();
 
-    /// <summary>Changes a ready asset's folder and name. Creates no folders.</summary>
+    /// <summary>
+    /// Changes a ready asset's folder and name; the folder must exist (or be the top), checked atomically with the change.
+    /// Creates no folders.
+    /// </summary>
     /// <param name="assetId">The asset.</param>
     /// <param name="folder">The new folder path.</param>
     /// <param name="name">The new name.</param>
     /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests.</param>
     /// <returns>The asset after the change, or <see langword="null"/> when it is missing or not ready.</returns>
+    /// <exception cref="NotFoundException">The folder does not exist (nothing changes).</exception>
     public virtual ValueTask<Asset?> MoveAssetAsync(string assetId, string folder, string name, CancellationToken cancellationToken) => throw NotSupported();
 
     /// <summary>
@@ -81,10 +87,14 @@ public abstract partial class ConversationStore
     /// <returns>The assets.</returns>
     public virtual ValueTask<IReadOnlyList<Asset>> ListAssetsAsync(AssetScope scope, string folder, string? afterName, string? afterId, int limit, CancellationToken cancellationToken) => throw NotSupported();
 
-    /// <summary>Stores a folder whose parent exists (or is the top).</summary>
+    /// <summary>
+    /// Stores a folder whose parent exists (or is the top), checked atomically with the write: a folder created while one
+    /// of its ancestors is deleted is either refused or deleted with it, never left behind.
+    /// </summary>
     /// <param name="folder">The folder.</param>
     /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests.</param>
     /// <returns><see langword="false"/> when the folder already exists (nothing changes).</returns>
+    /// <exception cref="NotFoundException">The parent does not exist (nothing changes).</exception>
     public virtual ValueTask<bool> CreateAssetFolderAsync(AssetFolder folder, CancellationToken cancellationToken) => throw NotSupported();
 
     /// <summary>Gets a folder.</summary>
@@ -105,7 +115,8 @@ public abstract partial class ConversationStore
 
     /// <summary>
     /// Moves a folder, its sub-folders and its assets (any status) to a new path, atomically. The new path's parent must
-    /// exist (or be the top) and the new path must not.
+    /// exist (or be the top) and the new path must not; a folder moved under one that is deleted at the same moment is
+    /// either refused or deleted with it.
     /// </summary>
     /// <param name="scope">The space.</param>
     /// <param name="path">The folder path.</param>
@@ -113,6 +124,7 @@ public abstract partial class ConversationStore
     /// <param name="cancellationToken">The <see cref="CancellationToken"/> to monitor for cancellation requests.</param>
     /// <returns><see langword="false"/> when the folder does not exist.</returns>
     /// <exception cref="ConflictException">A folder exists at <paramref name="newPath"/>.</exception>
+    /// <exception cref="NotFoundException">The new path's parent does not exist (nothing changes).</exception>
     public virtual ValueTask<bool> MoveAssetFolderAsync(AssetScope scope, string path, string newPath, CancellationToken cancellationToken) => throw NotSupported();
 
     /// <summary>

@@ -18,6 +18,7 @@ public sealed partial class InMemoryConversationStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
+            RequireFolder(asset.Scope, asset.Folder);
             if (_assets.ContainsKey(asset.Id))
             {
                 throw new ConflictException($"Asset '{asset.Id}' already exists.");
@@ -75,9 +76,19 @@ public sealed partial class InMemoryConversationStore
                 return new((Asset?)null);
             }
 
+            RequireFolder(asset.Scope, folder);
             var moved = AssetCopy.With(asset, folder: folder, name: name);
             _assets[assetId] = moved;
             return new(moved);
+        }
+    }
+
+    /// <summary>Refuses a write into a folder that does not exist (under the store's lock, as the write).</summary>
+    private void RequireFolder(AssetScope scope, string folder)
+    {
+        if (folder != AssetNames.Root && !_folders.ContainsKey((scope, folder)))
+        {
+            throw new NotFoundException($"Folder '{folder}' does not exist in {scope}.");
         }
     }
 
