@@ -159,6 +159,7 @@ public sealed class ProtocolJsonReadTests
     [InlineData("""{"id":"m","conversationId":"c1","sequence":1,"lastSequence":1,"senderId":"u","senderKind":"user","createdAt":"2026-11-26T08:30:15Z"}""", "roomId")]
     [InlineData("""{"id":"m","roomId":"r1","conversationId":"c1","sequence":1,"senderId":"u","senderKind":"user","createdAt":"2026-11-26T08:30:15Z"}""", "lastSequence")]
     [InlineData("""{"id":"m","roomId":"r1","conversationId":"c1","sequence":1,"lastSequence":1,"senderId":"u","senderKind":"robot","createdAt":"2026-11-26T08:30:15Z"}""", "BytePositionInLine: 111")]
+    [InlineData("""{"id":"m","roomId":"r1","conversationId":"c1","sequence":1,"lastSequence":1,"senderId":"u","senderKind":1,"createdAt":"2026-11-26T08:30:15Z"}""", "BytePositionInLine: 105")]
     [InlineData("""{"id":"m","roomId":"r1","conversationId":"c1","sequence":1.5,"lastSequence":1,"senderId":"u","senderKind":"user","createdAt":"2026-11-26T08:30:15Z"}""", "BytePositionInLine: 60")]
     public void Bad_messages_are_a_json_error(string text, string named)
     {

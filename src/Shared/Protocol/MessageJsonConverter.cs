@@ -72,7 +72,11 @@ internal sealed class MessageJsonConverter : JsonConverter<Message>
             }
             else if (name.SequenceEqual("senderKind"u8))
             {
-                f.SenderKind = readers.AccountKind.Read(ref reader, typeof(AccountKind), options);
+                // The two kinds a sender has, as the server writes them, without the enum converter's name lookup.
+                f.SenderKind = reader.TokenType != JsonTokenType.String ? readers.AccountKind.Read(ref reader, typeof(AccountKind), options)
+                    : reader.ValueTextEquals("user"u8) ? AccountKind.User
+                    : reader.ValueTextEquals("agent"u8) ? AccountKind.Agent
+                    : readers.AccountKind.Read(ref reader, typeof(AccountKind), options);
             }
             else if (name.SequenceEqual("text"u8))
             {
