@@ -12,7 +12,10 @@ public sealed class FlowTrigger
     /// <summary>Gets the room.</summary>
     public required string RoomId { get; init; }
 
-    /// <summary>Gets the conversation.</summary>
+    /// <summary>
+    /// Gets the conversation. The engine hands out the copy it keeps (a conversation's id, room, title and creation never
+    /// change), so its <see cref="Conversation.LastSequence"/> may be behind: read the history for the newest messages.
+    /// </summary>
     public required Conversation Conversation { get; init; }
 
     /// <summary>Gets the posted message, for <see cref="FlowTriggerKind.MessagePosted"/>.</summary>

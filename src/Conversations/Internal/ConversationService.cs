@@ -23,7 +23,7 @@ internal sealed class ConversationService(EngineCore core, EventPublisher publis
         });
 
         // The store recorded a trigger for each auto-respond agent of the room, with the conversation.
-        flows.Signal();
+        flows.Ring(conversation.Id, 0);
         return conversation;
     }
 

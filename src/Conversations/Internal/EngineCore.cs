@@ -27,6 +27,7 @@ internal sealed class EngineCore(
 
     // Conversations never move between rooms and are never deleted: once read, what routing needs of one stays true.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Conversation> _conversations = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string ConversationId, string MessageId), byte> _knownMessages = new();
 
     /// <summary>
     /// Gets this engine's owner id in trigger and stream leases: the instance name and a value unique to this start, so a
@@ -157,6 +158,37 @@ internal sealed class EngineCore(
 
         _conversations.TryAdd(conversationId, conversation);
         return conversation;
+    }
+
+    /// <summary>
+    /// Remembers that a message exists in a conversation. Messages are never removed from the store (a deleted one keeps
+    /// its place), so once seen a message id stays valid to reply to; recently seen ones spare a store read.
+    /// </summary>
+    public void RememberMessage(string conversationId, string messageId)
+    {
+        if (_knownMessages.Count >= 100_000)
+        {
+            _knownMessages.Clear();
+        }
+
+        _knownMessages.TryAdd((conversationId, messageId), 0);
+    }
+
+    /// <summary>Whether a message is in a conversation: from memory when this engine stored or read it recently, else from the store.</summary>
+    public async ValueTask<bool> MessageExistsAsync(string conversationId, string messageId, CancellationToken cancellationToken)
+    {
+        if (_knownMessages.ContainsKey((conversationId, messageId)))
+        {
+            return true;
+        }
+
+        if (await Store.GetMessageAsync(conversationId, messageId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return false;
+        }
+
+        RememberMessage(conversationId, messageId);
+        return true;
     }
 
     /// <summary>Returns an account's participation in a room (recently read ones from memory), or <see langword="null"/>.</summary>

@@ -97,9 +97,12 @@ internal sealed class EngineEventListener(
                 ReplyControls(e);
                 switch (e)
                 {
-                    case MessagePostedEvent { TriggerCount: > 0 }:
-                    case ConversationCreatedEvent:
-                        flows.Signal();
+                    case MessagePostedEvent { TriggerCount: > 0 } posted:
+                        // This engine's own writes rang already: the dispatcher rings once per write.
+                        flows.Ring(posted.ConversationId, posted.Sequence);
+                        break;
+                    case ConversationCreatedEvent created:
+                        flows.Ring(created.ConversationId, 0);
                         break;
                     case MessageDeltaEvent delta:
                         streams.Observe(delta);

@@ -45,6 +45,7 @@ internal sealed partial class FlowDispatcher
         }
         finally
         {
+            bool again;
             lock (_gate)
             {
                 // A later claim of the same trigger may have replaced this run meanwhile.
@@ -52,9 +53,19 @@ internal sealed partial class FlowDispatcher
                 {
                     _running.Remove(record.Key);
                 }
+
+                // Skip the next claim pass only when nothing can be waiting for this run: the last ring of its conversation
+                // was for this very trigger (so no later post rang there) and no claim pass ran since the one that claimed
+                // it (every ring, poll and full pass starts one). A trigger this engine never heard ring — found by the
+                // poll or at start, where more of its lane may wait — always looks again.
+                again = _passes != run.Pass || !_rung.TryGetValue(record.ConversationId, out var rung) || rung != record.Sequence;
             }
 
-            Signal();
+            if (again)
+            {
+                Signal();
+            }
+
             Done();
         }
     }
@@ -72,7 +83,17 @@ internal sealed partial class FlowDispatcher
             return await FailAsync(record, "internal").ConfigureAwait(false);
         }
 
-        var conversation = await store.GetConversationAsync(record.ConversationId, token).ConfigureAwait(false);
+        // Conversations never move or go away: the engine's copy serves (its LastSequence may be behind, as documented).
+        Conversation? conversation;
+        try
+        {
+            conversation = await _core.GetKnownConversationAsync(record.ConversationId, token).ConfigureAwait(false);
+        }
+        catch (NotFoundException)
+        {
+            conversation = null;
+        }
+
         var agent = conversation is null ? null : await _core.GetParticipantAsync(conversation.RoomId, record.AgentId, token).ConfigureAwait(false);
         if (conversation is null || agent is null || agent.Kind != AccountKind.Agent || !agent.AutoRespond)
         {
@@ -85,6 +106,12 @@ internal sealed partial class FlowDispatcher
         if (record.Kind is FlowTriggerKind.MessagePosted or FlowTriggerKind.Regenerate)
         {
             message = record.MessageId is { } messageId ? await store.GetMessageAsync(record.ConversationId, messageId, token).ConfigureAwait(false) : null;
+            if (message is not null)
+            {
+                // The reply names it: no second read to check that it exists.
+                _core.RememberMessage(message.ConversationId, message.Id);
+            }
+
             if (message is null || message.IsDeleted)
             {
                 Log.TriggerSkipped(_logger, record.AgentId, record.ConversationId, record.Sequence, "the message was deleted");

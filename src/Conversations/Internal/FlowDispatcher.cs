@@ -29,10 +29,12 @@ internal sealed partial class FlowDispatcher : IAsyncDisposable, IDisposable
     private readonly List<TaskCompletionSource> _idleWaiters = [];
     private Task? _loop;
     private ITimer? _poll;
+    private readonly Dictionary<string, long> _rung = new(StringComparer.Ordinal);
     private bool _signalled;
     private bool _stopping;
     private int _busy;
     private long _claims;
+    private long _passes;
 
     private readonly FlowEngineCatalog _catalog;
 
@@ -80,6 +82,38 @@ internal sealed partial class FlowDispatcher : IAsyncDisposable, IDisposable
         }
 
         _wake.Release();
+    }
+
+    /// <summary>
+    /// Asks for a claim pass for a write that recorded triggers — a post (its sequence) or a new conversation (0) — once
+    /// per write: the engine that writes it rings, and so does its echo on the bus, and the second ring would only cost
+    /// another store round trip. Remembers the conversation's highest rung sequence, which also tells a finishing run
+    /// whether a later trigger may wait in its lane.
+    /// </summary>
+    public void Ring(string? conversationId, long sequence)
+    {
+        if (conversationId is not null)
+        {
+            lock (_gate)
+            {
+                if (_rung.TryGetValue(conversationId, out var rung) && rung >= sequence)
+                {
+                    // Rung for this post or a later one, whose claim pass starts after this post was stored.
+                    return;
+                }
+
+                if (_rung.Count >= 10_000)
+                {
+                    // Forgetting is safe: a run that started before this sees a new pass and looks again when it ends.
+                    _rung.Clear();
+                    _passes++;
+                }
+
+                _rung[conversationId] = sequence;
+            }
+        }
+
+        Signal();
     }
 
     /// <summary>Completes when no claim pass is pending and no flow runs. For tests and hosts that wait for agents to settle.</summary>
@@ -189,9 +223,11 @@ internal sealed partial class FlowDispatcher : IAsyncDisposable, IDisposable
     private async Task ClaimAsync(CancellationToken cancellationToken)
     {
         int free;
+        long pass;
         lock (_gate)
         {
             free = _core.Options.MaxConcurrentFlows - _running.Count;
+            pass = ++_passes;
         }
 
         if (free <= 0 || !_catalog.RunsFlows)
@@ -214,7 +250,7 @@ internal sealed partial class FlowDispatcher : IAsyncDisposable, IDisposable
         var claimed = await _core.Store.ClaimTriggersAsync(claim, cancellationToken).ConfigureAwait(false);
         foreach (var record in claimed)
         {
-            StartRun(record, claim.Owner);
+            StartRun(record, claim.Owner, pass);
         }
 
         if (claimed.Count == free)
@@ -224,9 +260,9 @@ internal sealed partial class FlowDispatcher : IAsyncDisposable, IDisposable
         }
     }
 
-    private void StartRun(FlowTriggerRecord record, string owner)
+    private void StartRun(FlowTriggerRecord record, string owner, long pass)
     {
-        var run = new Run(record, owner);
+        var run = new Run(record, owner, pass);
         lock (_gate)
         {
             _busy++;
@@ -256,12 +292,15 @@ internal sealed partial class FlowDispatcher : IAsyncDisposable, IDisposable
         }
     }
 
-    private sealed class Run(FlowTriggerRecord record, string owner)
+    private sealed class Run(FlowTriggerRecord record, string owner, long pass)
     {
         public FlowTriggerRecord Record { get; } = record;
 
         /// <summary>Gets the lease owner of this attempt (its claim's).</summary>
         public string Owner { get; } = owner;
+
+        /// <summary>Gets the number of the claim pass that claimed it.</summary>
+        public long Pass { get; } = pass;
 
         public Task Task { get; set; } = Task.CompletedTask;
 

@@ -227,7 +227,7 @@ internal sealed partial class MessageService(
         }
 
         core.ValidateId(replyToId, "replyToId");
-        if (await core.Store.GetMessageAsync(conversationId, replyToId, cancellationToken).ConfigureAwait(false) is null)
+        if (!await core.MessageExistsAsync(conversationId, replyToId, cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidArgumentException($"The message replied to, '{replyToId}', is not in this conversation.");
         }
@@ -299,6 +299,7 @@ internal sealed partial class MessageService(
             }
 
             ConversationsDiagnostics.MessagesPostedCounter.Add(1);
+            core.RememberMessage(result.Message.ConversationId, result.Message.Id);
             Log.MessagePosted(logger, result.Message.Id, result.Message.Sequence, result.Message.ConversationId, caller.Id);
             Log.MessageText(logger, result.Message.Id, result.Message.Text);
             if (result.Message.Status == MessageStatus.Streaming)
@@ -320,7 +321,7 @@ internal sealed partial class MessageService(
             };
             if (result.TriggersCreated > 0)
             {
-                flows.Signal();
+                flows.Ring(result.Message.ConversationId, result.Message.Sequence);
             }
 
             return result;
