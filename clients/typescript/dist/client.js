@@ -256,7 +256,7 @@ export class ConversationsClient {
             conversationId: requireId(conversationId, "conversationId"),
             text: message.text,
             format: message.format,
-            attachments: message.attachments,
+            attachments: attachmentRefs(message.attachments),
             data: message.data,
             replyToId: message.replyToId,
             clientMessageId: message.clientMessageId ?? newClientMessageId(),
@@ -269,7 +269,7 @@ export class ConversationsClient {
     }
     /** Edits a message. Not repeated after a lost connection. */
     async edit(conversationId, messageId, changes, options) {
-        return this.#request("messages.edit", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId"), ...changes }, { ...options, retryable: false });
+        return this.#request("messages.edit", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId"), ...changes, attachments: attachmentRefs(changes?.attachments) }, { ...options, retryable: false });
     }
     /** Deletes a message. Not repeated after a lost connection. */
     async delete(conversationId, messageId, options) {
@@ -939,6 +939,19 @@ function requireId(value, name) {
         throw new ConversationsError(ErrorCodes.invalidArgument, `${name} must be a non-empty string.`);
     }
     return value;
+}
+/** The attachments to send: only each one's `assetId` (the server fills in the rest). */
+function attachmentRefs(list) {
+    if (list === undefined || list === null)
+        return undefined;
+    if (!Array.isArray(list)) {
+        throw new TypeError("attachments must be an array of { assetId }.");
+    }
+    return list.map((a) => {
+        if (!isObject(a))
+            throw new TypeError("Each attachment must be an object with an assetId.");
+        return { assetId: requireId(a.assetId, "attachments[].assetId") };
+    });
 }
 /** Returns why an inbox event cannot be used, or undefined when it is well-formed. */
 function checkInboxEvent(event) {

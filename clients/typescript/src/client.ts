@@ -3,6 +3,7 @@ import { ConversationsError, ErrorCodes } from "./errors.js";
 import { abortReason, deferred, handshakeError, isObject, newClientMessageId, throwIfAborted } from "./internal.js";
 import type {
   AccountKind,
+  AttachmentRef,
   BeginStream,
   Conversation,
   ConversationEvent,
@@ -425,7 +426,7 @@ export class ConversationsClient implements SubscriptionHost {
       conversationId: requireId(conversationId, "conversationId"),
       text: message.text,
       format: message.format,
-      attachments: message.attachments,
+      attachments: attachmentRefs(message.attachments),
       data: message.data,
       replyToId: message.replyToId,
       clientMessageId: message.clientMessageId ?? newClientMessageId(),
@@ -440,7 +441,7 @@ export class ConversationsClient implements SubscriptionHost {
 
   /** Edits a message. Not repeated after a lost connection. */
   async edit(conversationId: string, messageId: string, changes: EditMessage, options?: CallOptions): Promise<Message> {
-    return this.#request<Message>("messages.edit", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId"), ...changes }, { ...options, retryable: false });
+    return this.#request<Message>("messages.edit", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId"), ...changes, attachments: attachmentRefs(changes?.attachments) }, { ...options, retryable: false });
   }
 
   /** Deletes a message. Not repeated after a lost connection. */
@@ -1104,6 +1105,18 @@ function requireId(value: string, name: string): string {
     throw new ConversationsError(ErrorCodes.invalidArgument, `${name} must be a non-empty string.`);
   }
   return value;
+}
+
+/** The attachments to send: only each one's `assetId` (the server fills in the rest). */
+function attachmentRefs(list: readonly AttachmentRef[] | undefined): AttachmentRef[] | undefined {
+  if (list === undefined || list === null) return undefined;
+  if (!Array.isArray(list)) {
+    throw new TypeError("attachments must be an array of { assetId }.");
+  }
+  return list.map((a: AttachmentRef) => {
+    if (!isObject(a)) throw new TypeError("Each attachment must be an object with an assetId.");
+    return { assetId: requireId(a.assetId, "attachments[].assetId") };
+  });
 }
 
 /** Returns why an inbox event cannot be used, or undefined when it is well-formed. */
