@@ -1,5 +1,5 @@
 import { ConversationsError } from "./errors.js";
-import type { AccountKind, BeginStream, Conversation, EditMessage, HistoryQuery, InboxPage, InboxQuery, Message, MessagePage, Participant, ParticipantSpec, ParticipantUpdate, PostMessage, ReadMarker, Room, WelcomeFrame } from "./protocol.js";
+import type { AccountKind, Asset, AssetFolder, AssetLink, AssetListing, AssetListQuery, AssetMove, AssetScope, BeginStream, BeginUpload, Conversation, EditMessage, HistoryQuery, InboxPage, InboxQuery, Message, MessageRef, MessagePage, Participant, ParticipantSpec, ParticipantUpdate, PostMessage, ReadMarker, Room, UploadTicket, WelcomeFrame } from "./protocol.js";
 import { type ReconnectPolicy } from "./reconnect.js";
 import { ConversationSubscription, InboxSubscription, RoomSubscription, type SubscribeInboxOptions, type SubscribeOptions, type SubscribeRoomOptions, type Subscription, type SubscriptionHost } from "./subscription.js";
 /** The part of the standard `WebSocket` this client uses; browsers' `WebSocket` and Node's `ws` both provide it. */
@@ -24,6 +24,11 @@ export type WebSocketConstructor = new (url: string, protocols?: string | string
 export type AccessTokenProvider = (options: {
     signal: AbortSignal;
 }) => string | null | undefined | Promise<string | null | undefined>;
+/**
+ * The standard `fetch`, as the client calls it to send a file's bytes to storage: an absolute URL, and `init` with
+ * `method`, `headers` (a plain object), `body` (a `Uint8Array`) and `signal`.
+ */
+export type FetchFunction = (url: string, init: RequestInit) => Promise<Response>;
 /** Where the client's diagnostics go. Every method is optional. */
 export interface ClientLogger {
     debug?(message: string, ...details: unknown[]): void;
@@ -60,6 +65,8 @@ export interface ConversationsClientOptions {
     maxQueuedPosts?: number;
     /** Diagnostics (reconnects, unreadable frames). Default: none. */
     logger?: ClientLogger;
+    /** Sends file bytes to storage in {@link ConversationsClient.uploadFile}. Default `globalThis.fetch`. */
+    fetch?: FetchFunction;
 }
 /** The connection's state. */
 export type ConnectionState = "idle" | "connecting" | "open" | "reconnecting" | "closed";
@@ -75,6 +82,19 @@ export interface PostOptions extends CallOptions {
      * offline queue until it is delivered, aborted, or the client is closed.
      */
     timeoutMs?: number;
+}
+/** Options of {@link ConversationsClient.uploadFile}. */
+export interface UploadFileOptions extends CallOptions {
+    /** The file name. */
+    name: string;
+    /** The media type, such as `image/png`. Default: the `Blob`'s type, else `application/octet-stream`. */
+    mediaType?: string;
+    /** The folder path; missing folders are created. Default `/`. */
+    folder?: string;
+    /** The space to upload into. Default: the caller's own space. */
+    scope?: AssetScope;
+    /** Sends the bytes. Default: the client's `fetch` option, else `globalThis.fetch`. */
+    fetch?: FetchFunction;
 }
 /** Options of {@link ConversationsClient.connect}. */
 export interface ConnectOptions extends CallOptions {
@@ -245,6 +265,72 @@ export declare class ConversationsClient implements SubscriptionHost {
      * @throws Error when this client already follows the room.
      */
     subscribeRoom(roomId: string, options?: SubscribeRoomOptions): Promise<RoomSubscription>;
+    /**
+     * Uploads a file and returns it ready to attach (`attachments: [{ assetId: asset.id }]`): computes its SHA-256, reserves
+     * it (`assets.upload.begin` with the size and hash), sends the bytes straight to storage with exactly the presigned
+     * method, URL and headers, and completes it; the server measures and checks what arrived, so a corrupted transfer is
+     * refused. The whole file is read into memory first (WebCrypto hashes in one piece). Where `crypto.subtle` is missing
+     * (a browser page that is not https or localhost) the hash is left to the server. For upload progress, do the three
+     * steps yourself ({@link beginUpload}, an `XMLHttpRequest`, {@link completeUpload}).
+     * @param data - The bytes.
+     * @returns The ready asset.
+     * @throws ConversationsError with the server's code when it refuses the file (`invalid_argument` for a bad name,
+     *   `limit_exceeded` for size or quota, `forbidden` for the scope); when storage refuses the bytes, the code of its
+     *   problem details, or one that fits its HTTP status (`unavailable` when none does or it cannot be reached).
+     * @throws TypeError when `data` is not a Blob, ArrayBuffer or typed array, `name` is empty, or there is no `fetch`.
+     */
+    uploadFile(data: Blob | ArrayBuffer | ArrayBufferView, options: UploadFileOptions): Promise<Asset>;
+    /**
+     * Reserves an upload and returns the pending asset with the request to send its bytes with (URL made absolute); then
+     * call {@link completeUpload}. {@link uploadFile} does all three steps. Not repeated after a lost connection.
+     * @throws RangeError when `size` is not a whole number, 0 or more.
+     */
+    beginUpload(request: BeginUpload, options?: CallOptions): Promise<UploadTicket>;
+    /**
+     * Completes an upload whose bytes were sent: the server measures them, checks the SHA-256 (`sha256`, or the one declared
+     * when the upload began) and the first bytes against the media type, and marks the asset ready. A mismatch is refused
+     * with `invalid_argument` and the bytes are deleted.
+     * @returns The ready asset.
+     */
+    completeUpload(assetId: string, sha256?: string, options?: CallOptions): Promise<Asset>;
+    /**
+     * Gets an asset's metadata.
+     * @param via - The message the asset is reached through, for a file someone attached from their own space.
+     */
+    getAsset(assetId: string, via?: MessageRef, options?: CallOptions): Promise<Asset>;
+    /**
+     * Gets a fresh short-lived URL of an asset's bytes (absolute; it needs no credentials until `expiresAt`). For a link that
+     * does not expire, see {@link assetUrl}.
+     * @param via - The message the asset is reached through, for a file someone attached from their own space.
+     */
+    assetLink(assetId: string, via?: MessageRef, options?: CallOptions): Promise<AssetLink>;
+    /**
+     * The stable link of an asset, `GET {prefix}/assets/{assetId}`, as an absolute http(s) URL. The prefix is the path of
+     * the WebSocket URL this client connects to (the pattern the host passed to `MapConversations`, under which the HTTP
+     * API lives), on the same host with ws → http and wss → https; the client URL's query is left out. Each request checks
+     * access with the HTTP API's credentials (a cookie, or an `Authorization` header; no token is put in the URL) and
+     * redirects to a short-lived URL of the bytes. Nothing is sent.
+     * @param via - The message the asset is reached through, for a file someone attached from their own space.
+     */
+    assetUrl(assetId: string, via?: MessageRef): string;
+    /** Moves or renames an asset within its space; an absent `folder` or `name` stays as it is. */
+    moveAsset(assetId: string, changes: AssetMove, options?: CallOptions): Promise<Asset>;
+    /** Deletes an asset: it is no longer readable once this resolves. Not repeated after a lost connection. */
+    deleteAsset(assetId: string, options?: CallOptions): Promise<void>;
+    /**
+     * Reads a page of a folder (the top one by default): sub-folders first, then ready assets, each by name.
+     * @throws RangeError when `limit` is not a whole number above 0.
+     */
+    listAssets(scope: AssetScope, query?: AssetListQuery, options?: CallOptions): Promise<AssetListing>;
+    /** Creates a folder (such as `/reports/2026`) and any missing parents; returns it. */
+    createAssetFolder(scope: AssetScope, path: string, options?: CallOptions): Promise<AssetFolder>;
+    /** Moves or renames a folder with everything in it; returns it at its new path. Not repeated after a lost connection. */
+    moveAssetFolder(scope: AssetScope, path: string, newPath: string, options?: CallOptions): Promise<AssetFolder>;
+    /**
+     * Deletes a folder with its sub-folders and assets. Not repeated after a lost connection.
+     * @returns How many assets were deleted.
+     */
+    deleteAssetFolder(scope: AssetScope, path: string, options?: CallOptions): Promise<number>;
     /**
      * Sends any command of the protocol and returns its result: the escape hatch for commands this client has no method for.
      * @param type - The command, for example `rooms.get`.

@@ -35,6 +35,9 @@ export class ConversationsClient {
     #heartbeatInterval;
     #maxQueuedPosts;
     #logger;
+    #fetch;
+    /** The server's HTTP(S) address: the endpoint URL with ws → http and wss → https, without query. */
+    #http;
     #events = new Emitter();
     #pending = new Map();
     #subscriptions = new Map();
@@ -72,6 +75,11 @@ export class ConversationsClient {
             throw new TypeError(`ConversationsClient: the URL must be ws, wss, http or https; it is "${url.protocol}".`);
         }
         this.#url = url;
+        const http = new URL(url.href);
+        http.protocol = url.protocol === "wss:" ? "https:" : "http:";
+        http.search = "";
+        http.hash = "";
+        this.#http = http;
         this.#tokenParameter = options.accessTokenParameter ?? "access_token";
         this.#accessToken = options.accessToken;
         const ctor = options.WebSocket ?? globalThis.WebSocket;
@@ -85,6 +93,10 @@ export class ConversationsClient {
         this.#heartbeatInterval = options.heartbeatIntervalMs === 0 ? 0 : positive(options.heartbeatIntervalMs, 25_000, "heartbeatIntervalMs");
         this.#maxQueuedPosts = positive(options.maxQueuedPosts, 1_000, "maxQueuedPosts");
         this.#logger = options.logger;
+        if (options.fetch !== undefined && typeof options.fetch !== "function") {
+            throw new TypeError("options.fetch must be a function.");
+        }
+        this.#fetch = options.fetch;
     }
     /** The connection state. */
     get state() {
@@ -256,7 +268,7 @@ export class ConversationsClient {
             conversationId: requireId(conversationId, "conversationId"),
             text: message.text,
             format: message.format,
-            attachments: message.attachments,
+            attachments: attachmentRefs(message.attachments),
             data: message.data,
             replyToId: message.replyToId,
             clientMessageId: message.clientMessageId ?? newClientMessageId(),
@@ -269,7 +281,7 @@ export class ConversationsClient {
     }
     /** Edits a message. Not repeated after a lost connection. */
     async edit(conversationId, messageId, changes, options) {
-        return this.#request("messages.edit", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId"), ...changes }, { ...options, retryable: false });
+        return this.#request("messages.edit", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId"), ...changes, attachments: attachmentRefs(changes?.attachments) }, { ...options, retryable: false });
     }
     /** Deletes a message. Not repeated after a lost connection. */
     async delete(conversationId, messageId, options) {
@@ -390,6 +402,153 @@ export class ConversationsClient {
         requireId(roomId, "roomId");
         const subscription = new RoomSubscription(this, roomId, options);
         return this.#follow(subscription, "rooms.subscribe", { roomId }, options.signal, (r) => subscription.acknowledge(r));
+    }
+    // ---------------------------------------------------------------- assets (files)
+    /**
+     * Uploads a file and returns it ready to attach (`attachments: [{ assetId: asset.id }]`): computes its SHA-256, reserves
+     * it (`assets.upload.begin` with the size and hash), sends the bytes straight to storage with exactly the presigned
+     * method, URL and headers, and completes it; the server measures and checks what arrived, so a corrupted transfer is
+     * refused. The whole file is read into memory first (WebCrypto hashes in one piece). Where `crypto.subtle` is missing
+     * (a browser page that is not https or localhost) the hash is left to the server. For upload progress, do the three
+     * steps yourself ({@link beginUpload}, an `XMLHttpRequest`, {@link completeUpload}).
+     * @param data - The bytes.
+     * @returns The ready asset.
+     * @throws ConversationsError with the server's code when it refuses the file (`invalid_argument` for a bad name,
+     *   `limit_exceeded` for size or quota, `forbidden` for the scope); when storage refuses the bytes, the code of its
+     *   problem details, or one that fits its HTTP status (`unavailable` when none does or it cannot be reached).
+     * @throws TypeError when `data` is not a Blob, ArrayBuffer or typed array, `name` is empty, or there is no `fetch`.
+     */
+    async uploadFile(data, options) {
+        if (!options || typeof options !== "object") {
+            throw new TypeError("uploadFile needs options with at least a name.");
+        }
+        const name = requireName(options.name);
+        const send = options.fetch ?? this.#fetch ?? globalThis.fetch;
+        if (typeof send !== "function") {
+            throw new TypeError("No fetch implementation: pass options.fetch.");
+        }
+        const isBlob = typeof Blob !== "undefined" && data instanceof Blob;
+        const mediaType = options.mediaType ?? (isBlob && data.type ? data.type : "application/octet-stream");
+        throwIfAborted(options.signal);
+        const bytes = await toBytes(data);
+        const sha256 = await sha256Hex(bytes);
+        const call = { signal: options.signal };
+        const ticket = await this.beginUpload({ scope: options.scope, folder: options.folder, name, mediaType, size: bytes.byteLength, sha256 }, call);
+        await sendToStorage(send, ticket.upload.method, ticket.upload.url, ticket.upload.headers, bytes, options.signal);
+        return this.completeUpload(ticket.asset.id, sha256, call);
+    }
+    /**
+     * Reserves an upload and returns the pending asset with the request to send its bytes with (URL made absolute); then
+     * call {@link completeUpload}. {@link uploadFile} does all three steps. Not repeated after a lost connection.
+     * @throws RangeError when `size` is not a whole number, 0 or more.
+     */
+    async beginUpload(request, options) {
+        if (!request || typeof request !== "object") {
+            throw new TypeError("beginUpload needs the file's name, mediaType and size.");
+        }
+        if (!Number.isSafeInteger(request.size) || request.size < 0) {
+            throw new RangeError(`size must be a whole number of bytes, 0 or more; it is ${String(request.size)}.`);
+        }
+        const ticket = await this.#request("assets.upload.begin", {
+            scope: optionalString(request.scope, "scope"),
+            folder: optionalString(request.folder, "folder"),
+            name: requireName(request.name),
+            mediaType: optionalString(request.mediaType, "mediaType") ?? "",
+            size: request.size,
+            sha256: optionalString(request.sha256, "sha256"),
+        }, { ...options, retryable: false });
+        ticket.upload.url = this.#resolve(ticket.upload.url);
+        return ticket;
+    }
+    /**
+     * Completes an upload whose bytes were sent: the server measures them, checks the SHA-256 (`sha256`, or the one declared
+     * when the upload began) and the first bytes against the media type, and marks the asset ready. A mismatch is refused
+     * with `invalid_argument` and the bytes are deleted.
+     * @returns The ready asset.
+     */
+    async completeUpload(assetId, sha256, options) {
+        return this.#request("assets.upload.complete", { assetId: requireId(assetId, "assetId"), sha256: optionalString(sha256, "sha256") }, options);
+    }
+    /**
+     * Gets an asset's metadata.
+     * @param via - The message the asset is reached through, for a file someone attached from their own space.
+     */
+    async getAsset(assetId, via, options) {
+        return this.#request("assets.get", { assetId: requireId(assetId, "assetId"), via: messageRef(via) }, options);
+    }
+    /**
+     * Gets a fresh short-lived URL of an asset's bytes (absolute; it needs no credentials until `expiresAt`). For a link that
+     * does not expire, see {@link assetUrl}.
+     * @param via - The message the asset is reached through, for a file someone attached from their own space.
+     */
+    async assetLink(assetId, via, options) {
+        const link = await this.#request("assets.link", { assetId: requireId(assetId, "assetId"), via: messageRef(via) }, options);
+        link.url = this.#resolve(link.url);
+        return link;
+    }
+    /**
+     * The stable link of an asset, `GET {prefix}/assets/{assetId}`, as an absolute http(s) URL. The prefix is the path of
+     * the WebSocket URL this client connects to (the pattern the host passed to `MapConversations`, under which the HTTP
+     * API lives), on the same host with ws → http and wss → https; the client URL's query is left out. Each request checks
+     * access with the HTTP API's credentials (a cookie, or an `Authorization` header; no token is put in the URL) and
+     * redirects to a short-lived URL of the bytes. Nothing is sent.
+     * @param via - The message the asset is reached through, for a file someone attached from their own space.
+     */
+    assetUrl(assetId, via) {
+        const url = new URL(this.#http.href);
+        url.pathname = url.pathname.replace(/\/+$/, "") + "/assets/" + encodeURIComponent(requireId(assetId, "assetId"));
+        const ref = messageRef(via);
+        if (ref) {
+            url.search = new URLSearchParams({ conversationId: ref.conversationId, messageId: ref.messageId }).toString();
+        }
+        return url.href;
+    }
+    /** Moves or renames an asset within its space; an absent `folder` or `name` stays as it is. */
+    async moveAsset(assetId, changes, options) {
+        return this.#request("assets.move", {
+            assetId: requireId(assetId, "assetId"),
+            folder: optionalString(changes?.folder, "folder"),
+            name: optionalString(changes?.name, "name"),
+        }, options);
+    }
+    /** Deletes an asset: it is no longer readable once this resolves. Not repeated after a lost connection. */
+    async deleteAsset(assetId, options) {
+        return this.#request("assets.delete", { assetId: requireId(assetId, "assetId") }, { ...options, retryable: false });
+    }
+    /**
+     * Reads a page of a folder (the top one by default): sub-folders first, then ready assets, each by name.
+     * @throws RangeError when `limit` is not a whole number above 0.
+     */
+    async listAssets(scope, query = {}, options) {
+        if (query.limit !== undefined && (!Number.isSafeInteger(query.limit) || query.limit < 1)) {
+            throw new RangeError(`limit must be a whole number above 0; it is ${String(query.limit)}.`);
+        }
+        return this.#request("assets.list", {
+            scope: requireId(scope, "scope"),
+            folder: optionalString(query.folder, "folder"),
+            cursor: optionalString(query.cursor, "cursor"),
+            limit: query.limit,
+        }, options);
+    }
+    /** Creates a folder (such as `/reports/2026`) and any missing parents; returns it. */
+    async createAssetFolder(scope, path, options) {
+        return this.#request("assets.folders.create", { scope: requireId(scope, "scope"), path: requireId(path, "path") }, options);
+    }
+    /** Moves or renames a folder with everything in it; returns it at its new path. Not repeated after a lost connection. */
+    async moveAssetFolder(scope, path, newPath, options) {
+        return this.#request("assets.folders.move", { scope: requireId(scope, "scope"), path: requireId(path, "path"), newPath: requireId(newPath, "newPath") }, { ...options, retryable: false });
+    }
+    /**
+     * Deletes a folder with its sub-folders and assets. Not repeated after a lost connection.
+     * @returns How many assets were deleted.
+     */
+    async deleteAssetFolder(scope, path, options) {
+        const result = await this.#request("assets.folders.delete", { scope: requireId(scope, "scope"), path: requireId(path, "path") }, { ...options, retryable: false });
+        return result.deleted;
+    }
+    /** A URL the server handed out: absolute as it is, relative against the server's HTTP(S) origin. */
+    #resolve(url) {
+        return new URL(url, this.#http.origin + "/").href;
     }
     /**
      * Sends any command of the protocol and returns its result: the escape hatch for commands this client has no method for.
@@ -939,6 +1098,115 @@ function requireId(value, name) {
         throw new ConversationsError(ErrorCodes.invalidArgument, `${name} must be a non-empty string.`);
     }
     return value;
+}
+/** The attachments to send: only each one's `assetId` (the server fills in the rest). */
+function attachmentRefs(list) {
+    if (list === undefined || list === null)
+        return undefined;
+    if (!Array.isArray(list)) {
+        throw new TypeError("attachments must be an array of { assetId }.");
+    }
+    return list.map((a) => {
+        if (!isObject(a))
+            throw new TypeError("Each attachment must be an object with an assetId.");
+        return { assetId: requireId(a.assetId, "attachments[].assetId") };
+    });
+}
+function messageRef(via) {
+    if (via === undefined || via === null)
+        return undefined;
+    if (!isObject(via))
+        throw new TypeError("via must be { conversationId, messageId }.");
+    return { conversationId: requireId(via.conversationId, "via.conversationId"), messageId: requireId(via.messageId, "via.messageId") };
+}
+function optionalString(value, name) {
+    if (value === undefined || value === null)
+        return undefined;
+    if (typeof value !== "string")
+        throw new TypeError(`${name} must be a string.`);
+    return value;
+}
+function requireName(name) {
+    if (typeof name !== "string" || name.trim().length === 0) {
+        throw new TypeError("The file needs a name (a non-empty string).");
+    }
+    return name;
+}
+/** The bytes of a Blob, ArrayBuffer or typed array, without copying where they are in an ArrayBuffer already. */
+async function toBytes(data) {
+    if (typeof Blob !== "undefined" && data instanceof Blob) {
+        return new Uint8Array(await data.arrayBuffer());
+    }
+    if (data instanceof ArrayBuffer) {
+        return new Uint8Array(data);
+    }
+    if (ArrayBuffer.isView(data)) {
+        if (data.buffer instanceof ArrayBuffer) {
+            return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        }
+        const copy = new Uint8Array(data.byteLength); // a SharedArrayBuffer: fetch and WebCrypto take only ArrayBuffers
+        copy.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+        return copy;
+    }
+    throw new TypeError("The file's data must be a Blob, an ArrayBuffer or a typed array (such as a Uint8Array).");
+}
+/** The lower-case hex SHA-256 of the bytes, or undefined where WebCrypto is unavailable (then the server computes it). */
+async function sha256Hex(bytes) {
+    const subtle = globalThis.crypto?.subtle;
+    if (!subtle)
+        return undefined;
+    const digest = await subtle.digest("SHA-256", bytes);
+    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+/** Sends a file's bytes with a presigned request; a refusal becomes a {@link ConversationsError}. */
+async function sendToStorage(send, method, url, headers, body, signal) {
+    let response;
+    try {
+        response = await send(url, { method, headers: { ...headers }, body, signal });
+    }
+    catch (e) {
+        if (signal?.aborted)
+            throw abortReason(signal);
+        throw new ConversationsError(ErrorCodes.unavailable, `The upload to storage failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    if (response.ok) {
+        await response.body?.cancel().catch(() => { });
+        return;
+    }
+    throw await storageError(response);
+}
+/** Reads a refused storage request: the stable code of a problem-details body, else one that fits the HTTP status. */
+async function storageError(response) {
+    const type = (response.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+    if (type === "application/problem+json" || type === "application/json") {
+        try {
+            const problem = await response.json();
+            if (isObject(problem) && typeof problem.code === "string" && problem.code.length > 0) {
+                return new ConversationsError(problem.code, typeof problem.detail === "string" ? problem.detail : `Storage answered ${response.status}.`);
+            }
+        }
+        catch {
+            // not the problem details it claims to be: go by the status
+        }
+    }
+    else {
+        await response.body?.cancel().catch(() => { });
+    }
+    const text = `Storage answered ${response.status}${response.statusText ? " " + response.statusText : ""}.`;
+    switch (response.status) {
+        case 400:
+            return new ConversationsError(ErrorCodes.invalidArgument, text);
+        case 403:
+            return new ConversationsError(ErrorCodes.forbidden, text);
+        case 404:
+            return new ConversationsError(ErrorCodes.notFound, text);
+        case 409:
+            return new ConversationsError(ErrorCodes.conflict, text);
+        case 413:
+            return new ConversationsError(ErrorCodes.limitExceeded, text);
+        default:
+            return new ConversationsError(ErrorCodes.unavailable, text);
+    }
 }
 /** Returns why an inbox event cannot be used, or undefined when it is well-formed. */
 function checkInboxEvent(event) {

@@ -1,7 +1,8 @@
 /**
  * The Conversations client for browsers and Node: speaks `conversations.v1.json` over one WebSocket.
  *
- * - {@link ConversationsClient}: typed commands, reconnects, resuming subscriptions, the offline post queue, streaming.
+ * - {@link ConversationsClient}: typed commands, reconnects, resuming subscriptions, the offline post queue, streaming,
+ *   files (assets).
  * - {@link openConversation} / {@link ConversationView}: a conversation kept current for a chat screen.
  * - {@link MessageTextAssembler}: streamed text from deltas and snapshots, for those who handle raw events.
  *

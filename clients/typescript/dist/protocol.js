@@ -15,3 +15,23 @@ export function isMessageLogEvent(e) {
 export function isRoomEvent(e) {
     return e.type.startsWith("room.") || e.type === "conversation.created";
 }
+/**
+ * Names a room's library.
+ * @throws TypeError when `roomId` is empty.
+ */
+export function roomScope(roomId) {
+    return `room:${scopeId(roomId, "roomId")}`;
+}
+/**
+ * Names an account's own space.
+ * @throws TypeError when `accountId` is empty.
+ */
+export function accountScope(accountId) {
+    return `account:${scopeId(accountId, "accountId")}`;
+}
+function scopeId(id, name) {
+    if (typeof id !== "string" || id.trim().length === 0) {
+        throw new TypeError(`${name} must be a non-empty string.`);
+    }
+    return id;
+}

@@ -3,7 +3,16 @@ import { ConversationsError, ErrorCodes } from "./errors.js";
 import { abortReason, deferred, handshakeError, isObject, newClientMessageId, throwIfAborted } from "./internal.js";
 import type {
   AccountKind,
+  Asset,
+  AssetFolder,
+  AssetLink,
+  AssetListing,
+  AssetListQuery,
+  AssetMove,
+  AssetScope,
+  AttachmentRef,
   BeginStream,
+  BeginUpload,
   Conversation,
   ConversationEvent,
   EditMessage,
@@ -12,6 +21,7 @@ import type {
   InboxPage,
   InboxQuery,
   Message,
+  MessageRef,
   MessageLogEvent,
   MessagePage,
   Participant,
@@ -22,6 +32,7 @@ import type {
   Room,
   RoomEvent,
   Timestamp,
+  UploadTicket,
   WelcomeFrame,
 } from "./protocol.js";
 import { SUBPROTOCOL, isMessageLogEvent, isRoomEvent } from "./protocol.js";
@@ -53,6 +64,12 @@ export type WebSocketConstructor = new (url: string, protocols?: string | string
 
 /** Returns the access token for the next connection attempt, or nothing to connect without one (cookies, anonymous). */
 export type AccessTokenProvider = (options: { signal: AbortSignal }) => string | null | undefined | Promise<string | null | undefined>;
+
+/**
+ * The standard `fetch`, as the client calls it to send a file's bytes to storage: an absolute URL, and `init` with
+ * `method`, `headers` (a plain object), `body` (a `Uint8Array`) and `signal`.
+ */
+export type FetchFunction = (url: string, init: RequestInit) => Promise<Response>;
 
 /** Where the client's diagnostics go. Every method is optional. */
 export interface ClientLogger {
@@ -91,6 +108,8 @@ export interface ConversationsClientOptions {
   maxQueuedPosts?: number;
   /** Diagnostics (reconnects, unreadable frames). Default: none. */
   logger?: ClientLogger;
+  /** Sends file bytes to storage in {@link ConversationsClient.uploadFile}. Default `globalThis.fetch`. */
+  fetch?: FetchFunction;
 }
 
 /** The connection's state. */
@@ -109,6 +128,20 @@ export interface PostOptions extends CallOptions {
    * offline queue until it is delivered, aborted, or the client is closed.
    */
   timeoutMs?: number;
+}
+
+/** Options of {@link ConversationsClient.uploadFile}. */
+export interface UploadFileOptions extends CallOptions {
+  /** The file name. */
+  name: string;
+  /** The media type, such as `image/png`. Default: the `Blob`'s type, else `application/octet-stream`. */
+  mediaType?: string;
+  /** The folder path; missing folders are created. Default `/`. */
+  folder?: string;
+  /** The space to upload into. Default: the caller's own space. */
+  scope?: AssetScope;
+  /** Sends the bytes. Default: the client's `fetch` option, else `globalThis.fetch`. */
+  fetch?: FetchFunction;
 }
 
 /** Options of {@link ConversationsClient.connect}. */
@@ -189,6 +222,9 @@ export class ConversationsClient implements SubscriptionHost {
   readonly #heartbeatInterval: number;
   readonly #maxQueuedPosts: number;
   readonly #logger: ClientLogger | undefined;
+  readonly #fetch: FetchFunction | undefined;
+  /** The server's HTTP(S) address: the endpoint URL with ws → http and wss → https, without query. */
+  readonly #http: URL;
   readonly #events = new Emitter<ClientEvents>();
   readonly #pending = new Map<string, PendingCommand>();
   readonly #subscriptions = new Map<string, ConversationSubscription | RoomSubscription | InboxSubscription>();
@@ -225,6 +261,11 @@ export class ConversationsClient implements SubscriptionHost {
       throw new TypeError(`ConversationsClient: the URL must be ws, wss, http or https; it is "${url.protocol}".`);
     }
     this.#url = url;
+    const http = new URL(url.href);
+    http.protocol = url.protocol === "wss:" ? "https:" : "http:";
+    http.search = "";
+    http.hash = "";
+    this.#http = http;
     this.#tokenParameter = options.accessTokenParameter ?? "access_token";
     this.#accessToken = options.accessToken;
     const ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
@@ -238,6 +279,10 @@ export class ConversationsClient implements SubscriptionHost {
     this.#heartbeatInterval = options.heartbeatIntervalMs === 0 ? 0 : positive(options.heartbeatIntervalMs, 25_000, "heartbeatIntervalMs");
     this.#maxQueuedPosts = positive(options.maxQueuedPosts, 1_000, "maxQueuedPosts");
     this.#logger = options.logger;
+    if (options.fetch !== undefined && typeof options.fetch !== "function") {
+      throw new TypeError("options.fetch must be a function.");
+    }
+    this.#fetch = options.fetch;
   }
 
   /** The connection state. */
@@ -425,7 +470,7 @@ export class ConversationsClient implements SubscriptionHost {
       conversationId: requireId(conversationId, "conversationId"),
       text: message.text,
       format: message.format,
-      attachments: message.attachments,
+      attachments: attachmentRefs(message.attachments),
       data: message.data,
       replyToId: message.replyToId,
       clientMessageId: message.clientMessageId ?? newClientMessageId(),
@@ -440,7 +485,7 @@ export class ConversationsClient implements SubscriptionHost {
 
   /** Edits a message. Not repeated after a lost connection. */
   async edit(conversationId: string, messageId: string, changes: EditMessage, options?: CallOptions): Promise<Message> {
-    return this.#request<Message>("messages.edit", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId"), ...changes }, { ...options, retryable: false });
+    return this.#request<Message>("messages.edit", { conversationId: requireId(conversationId, "conversationId"), messageId: requireId(messageId, "messageId"), ...changes, attachments: attachmentRefs(changes?.attachments) }, { ...options, retryable: false });
   }
 
   /** Deletes a message. Not repeated after a lost connection. */
@@ -572,6 +617,167 @@ export class ConversationsClient implements SubscriptionHost {
     requireId(roomId, "roomId");
     const subscription = new RoomSubscription(this, roomId, options);
     return this.#follow(subscription, "rooms.subscribe", { roomId }, options.signal, (r) => subscription.acknowledge(r as Room));
+  }
+
+  // ---------------------------------------------------------------- assets (files)
+
+  /**
+   * Uploads a file and returns it ready to attach (`attachments: [{ assetId: asset.id }]`): computes its SHA-256, reserves
+   * it (`assets.upload.begin` with the size and hash), sends the bytes straight to storage with exactly the presigned
+   * method, URL and headers, and completes it; the server measures and checks what arrived, so a corrupted transfer is
+   * refused. The whole file is read into memory first (WebCrypto hashes in one piece). Where `crypto.subtle` is missing
+   * (a browser page that is not https or localhost) the hash is left to the server. For upload progress, do the three
+   * steps yourself ({@link beginUpload}, an `XMLHttpRequest`, {@link completeUpload}).
+   * @param data - The bytes.
+   * @returns The ready asset.
+   * @throws ConversationsError with the server's code when it refuses the file (`invalid_argument` for a bad name,
+   *   `limit_exceeded` for size or quota, `forbidden` for the scope); when storage refuses the bytes, the code of its
+   *   problem details, or one that fits its HTTP status (`unavailable` when none does or it cannot be reached).
+   * @throws TypeError when `data` is not a Blob, ArrayBuffer or typed array, `name` is empty, or there is no `fetch`.
+   */
+  async uploadFile(data: Blob | ArrayBuffer | ArrayBufferView, options: UploadFileOptions): Promise<Asset> {
+    if (!options || typeof options !== "object") {
+      throw new TypeError("uploadFile needs options with at least a name.");
+    }
+    const name = requireName(options.name);
+    const send = options.fetch ?? this.#fetch ?? (globalThis as { fetch?: FetchFunction }).fetch;
+    if (typeof send !== "function") {
+      throw new TypeError("No fetch implementation: pass options.fetch.");
+    }
+    const isBlob = typeof Blob !== "undefined" && data instanceof Blob;
+    const mediaType = options.mediaType ?? (isBlob && (data as Blob).type ? (data as Blob).type : "application/octet-stream");
+    throwIfAborted(options.signal);
+    const bytes = await toBytes(data);
+    const sha256 = await sha256Hex(bytes);
+    const call = { signal: options.signal };
+    const ticket = await this.beginUpload({ scope: options.scope, folder: options.folder, name, mediaType, size: bytes.byteLength, sha256 }, call);
+    await sendToStorage(send, ticket.upload.method, ticket.upload.url, ticket.upload.headers, bytes, options.signal);
+    return this.completeUpload(ticket.asset.id, sha256, call);
+  }
+
+  /**
+   * Reserves an upload and returns the pending asset with the request to send its bytes with (URL made absolute); then
+   * call {@link completeUpload}. {@link uploadFile} does all three steps. Not repeated after a lost connection.
+   * @throws RangeError when `size` is not a whole number, 0 or more.
+   */
+  async beginUpload(request: BeginUpload, options?: CallOptions): Promise<UploadTicket> {
+    if (!request || typeof request !== "object") {
+      throw new TypeError("beginUpload needs the file's name, mediaType and size.");
+    }
+    if (!Number.isSafeInteger(request.size) || request.size < 0) {
+      throw new RangeError(`size must be a whole number of bytes, 0 or more; it is ${String(request.size)}.`);
+    }
+    const ticket = await this.#request<UploadTicket>("assets.upload.begin", {
+      scope: optionalString(request.scope, "scope"),
+      folder: optionalString(request.folder, "folder"),
+      name: requireName(request.name),
+      mediaType: optionalString(request.mediaType, "mediaType") ?? "",
+      size: request.size,
+      sha256: optionalString(request.sha256, "sha256"),
+    }, { ...options, retryable: false });
+    ticket.upload.url = this.#resolve(ticket.upload.url);
+    return ticket;
+  }
+
+  /**
+   * Completes an upload whose bytes were sent: the server measures them, checks the SHA-256 (`sha256`, or the one declared
+   * when the upload began) and the first bytes against the media type, and marks the asset ready. A mismatch is refused
+   * with `invalid_argument` and the bytes are deleted.
+   * @returns The ready asset.
+   */
+  async completeUpload(assetId: string, sha256?: string, options?: CallOptions): Promise<Asset> {
+    return this.#request<Asset>("assets.upload.complete", { assetId: requireId(assetId, "assetId"), sha256: optionalString(sha256, "sha256") }, options);
+  }
+
+  /**
+   * Gets an asset's metadata.
+   * @param via - The message the asset is reached through, for a file someone attached from their own space.
+   */
+  async getAsset(assetId: string, via?: MessageRef, options?: CallOptions): Promise<Asset> {
+    return this.#request<Asset>("assets.get", { assetId: requireId(assetId, "assetId"), via: messageRef(via) }, options);
+  }
+
+  /**
+   * Gets a fresh short-lived URL of an asset's bytes (absolute; it needs no credentials until `expiresAt`). For a link that
+   * does not expire, see {@link assetUrl}.
+   * @param via - The message the asset is reached through, for a file someone attached from their own space.
+   */
+  async assetLink(assetId: string, via?: MessageRef, options?: CallOptions): Promise<AssetLink> {
+    const link = await this.#request<AssetLink>("assets.link", { assetId: requireId(assetId, "assetId"), via: messageRef(via) }, options);
+    link.url = this.#resolve(link.url);
+    return link;
+  }
+
+  /**
+   * The stable link of an asset, `GET {prefix}/assets/{assetId}`, as an absolute http(s) URL. The prefix is the path of
+   * the WebSocket URL this client connects to (the pattern the host passed to `MapConversations`, under which the HTTP
+   * API lives), on the same host with ws → http and wss → https; the client URL's query is left out. Each request checks
+   * access with the HTTP API's credentials (a cookie, or an `Authorization` header; no token is put in the URL) and
+   * redirects to a short-lived URL of the bytes. Nothing is sent.
+   * @param via - The message the asset is reached through, for a file someone attached from their own space.
+   */
+  assetUrl(assetId: string, via?: MessageRef): string {
+    const url = new URL(this.#http.href);
+    url.pathname = url.pathname.replace(/\/+$/, "") + "/assets/" + encodeURIComponent(requireId(assetId, "assetId"));
+    const ref = messageRef(via);
+    if (ref) {
+      url.search = new URLSearchParams({ conversationId: ref.conversationId, messageId: ref.messageId }).toString();
+    }
+    return url.href;
+  }
+
+  /** Moves or renames an asset within its space; an absent `folder` or `name` stays as it is. */
+  async moveAsset(assetId: string, changes: AssetMove, options?: CallOptions): Promise<Asset> {
+    return this.#request<Asset>("assets.move", {
+      assetId: requireId(assetId, "assetId"),
+      folder: optionalString(changes?.folder, "folder"),
+      name: optionalString(changes?.name, "name"),
+    }, options);
+  }
+
+  /** Deletes an asset: it is no longer readable once this resolves. Not repeated after a lost connection. */
+  async deleteAsset(assetId: string, options?: CallOptions): Promise<void> {
+    return this.#request<void>("assets.delete", { assetId: requireId(assetId, "assetId") }, { ...options, retryable: false });
+  }
+
+  /**
+   * Reads a page of a folder (the top one by default): sub-folders first, then ready assets, each by name.
+   * @throws RangeError when `limit` is not a whole number above 0.
+   */
+  async listAssets(scope: AssetScope, query: AssetListQuery = {}, options?: CallOptions): Promise<AssetListing> {
+    if (query.limit !== undefined && (!Number.isSafeInteger(query.limit) || query.limit < 1)) {
+      throw new RangeError(`limit must be a whole number above 0; it is ${String(query.limit)}.`);
+    }
+    return this.#request<AssetListing>("assets.list", {
+      scope: requireId(scope, "scope"),
+      folder: optionalString(query.folder, "folder"),
+      cursor: optionalString(query.cursor, "cursor"),
+      limit: query.limit,
+    }, options);
+  }
+
+  /** Creates a folder (such as `/reports/2026`) and any missing parents; returns it. */
+  async createAssetFolder(scope: AssetScope, path: string, options?: CallOptions): Promise<AssetFolder> {
+    return this.#request<AssetFolder>("assets.folders.create", { scope: requireId(scope, "scope"), path: requireId(path, "path") }, options);
+  }
+
+  /** Moves or renames a folder with everything in it; returns it at its new path. Not repeated after a lost connection. */
+  async moveAssetFolder(scope: AssetScope, path: string, newPath: string, options?: CallOptions): Promise<AssetFolder> {
+    return this.#request<AssetFolder>("assets.folders.move", { scope: requireId(scope, "scope"), path: requireId(path, "path"), newPath: requireId(newPath, "newPath") }, { ...options, retryable: false });
+  }
+
+  /**
+   * Deletes a folder with its sub-folders and assets. Not repeated after a lost connection.
+   * @returns How many assets were deleted.
+   */
+  async deleteAssetFolder(scope: AssetScope, path: string, options?: CallOptions): Promise<number> {
+    const result = await this.#request<{ deleted: number }>("assets.folders.delete", { scope: requireId(scope, "scope"), path: requireId(path, "path") }, { ...options, retryable: false });
+    return result.deleted;
+  }
+
+  /** A URL the server handed out: absolute as it is, relative against the server's HTTP(S) origin. */
+  #resolve(url: string): string {
+    return new URL(url, this.#http.origin + "/").href;
   }
 
   /**
@@ -1104,6 +1310,112 @@ function requireId(value: string, name: string): string {
     throw new ConversationsError(ErrorCodes.invalidArgument, `${name} must be a non-empty string.`);
   }
   return value;
+}
+
+/** The attachments to send: only each one's `assetId` (the server fills in the rest). */
+function attachmentRefs(list: readonly AttachmentRef[] | undefined): AttachmentRef[] | undefined {
+  if (list === undefined || list === null) return undefined;
+  if (!Array.isArray(list)) {
+    throw new TypeError("attachments must be an array of { assetId }.");
+  }
+  return list.map((a: AttachmentRef) => {
+    if (!isObject(a)) throw new TypeError("Each attachment must be an object with an assetId.");
+    return { assetId: requireId(a.assetId, "attachments[].assetId") };
+  });
+}
+
+function messageRef(via: MessageRef | undefined): MessageRef | undefined {
+  if (via === undefined || via === null) return undefined;
+  if (!isObject(via)) throw new TypeError("via must be { conversationId, messageId }.");
+  return { conversationId: requireId(via.conversationId, "via.conversationId"), messageId: requireId(via.messageId, "via.messageId") };
+}
+
+function optionalString<T extends string>(value: T | undefined, name: string): T | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") throw new TypeError(`${name} must be a string.`);
+  return value;
+}
+
+function requireName(name: string): string {
+  if (typeof name !== "string" || name.trim().length === 0) {
+    throw new TypeError("The file needs a name (a non-empty string).");
+  }
+  return name;
+}
+
+/** The bytes of a Blob, ArrayBuffer or typed array, without copying where they are in an ArrayBuffer already. */
+async function toBytes(data: Blob | ArrayBuffer | ArrayBufferView): Promise<Uint8Array<ArrayBuffer>> {
+  if (typeof Blob !== "undefined" && data instanceof Blob) {
+    return new Uint8Array(await data.arrayBuffer());
+  }
+  if (data instanceof ArrayBuffer) {
+    return new Uint8Array(data);
+  }
+  if (ArrayBuffer.isView(data)) {
+    if (data.buffer instanceof ArrayBuffer) {
+      return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    }
+    const copy = new Uint8Array(data.byteLength); // a SharedArrayBuffer: fetch and WebCrypto take only ArrayBuffers
+    copy.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    return copy;
+  }
+  throw new TypeError("The file's data must be a Blob, an ArrayBuffer or a typed array (such as a Uint8Array).");
+}
+
+/** The lower-case hex SHA-256 of the bytes, or undefined where WebCrypto is unavailable (then the server computes it). */
+async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string | undefined> {
+  const subtle = (globalThis as { crypto?: Crypto }).crypto?.subtle;
+  if (!subtle) return undefined;
+  const digest = await subtle.digest("SHA-256", bytes);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Sends a file's bytes with a presigned request; a refusal becomes a {@link ConversationsError}. */
+async function sendToStorage(send: FetchFunction, method: string, url: string, headers: Record<string, string>, body: Uint8Array<ArrayBuffer>, signal: AbortSignal | undefined): Promise<void> {
+  let response: Response;
+  try {
+    response = await send(url, { method, headers: { ...headers }, body, signal });
+  } catch (e) {
+    if (signal?.aborted) throw abortReason(signal);
+    throw new ConversationsError(ErrorCodes.unavailable, `The upload to storage failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  if (response.ok) {
+    await response.body?.cancel().catch(() => {});
+    return;
+  }
+  throw await storageError(response);
+}
+
+/** Reads a refused storage request: the stable code of a problem-details body, else one that fits the HTTP status. */
+async function storageError(response: Response): Promise<ConversationsError> {
+  const type = (response.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === "application/problem+json" || type === "application/json") {
+    try {
+      const problem: unknown = await response.json();
+      if (isObject(problem) && typeof problem.code === "string" && problem.code.length > 0) {
+        return new ConversationsError(problem.code, typeof problem.detail === "string" ? problem.detail : `Storage answered ${response.status}.`);
+      }
+    } catch {
+      // not the problem details it claims to be: go by the status
+    }
+  } else {
+    await response.body?.cancel().catch(() => {});
+  }
+  const text = `Storage answered ${response.status}${response.statusText ? " " + response.statusText : ""}.`;
+  switch (response.status) {
+    case 400:
+      return new ConversationsError(ErrorCodes.invalidArgument, text);
+    case 403:
+      return new ConversationsError(ErrorCodes.forbidden, text);
+    case 404:
+      return new ConversationsError(ErrorCodes.notFound, text);
+    case 409:
+      return new ConversationsError(ErrorCodes.conflict, text);
+    case 413:
+      return new ConversationsError(ErrorCodes.limitExceeded, text);
+    default:
+      return new ConversationsError(ErrorCodes.unavailable, text);
+  }
 }
 
 /** Returns why an inbox event cannot be used, or undefined when it is well-formed. */

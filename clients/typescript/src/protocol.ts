@@ -80,12 +80,28 @@ export interface Conversation {
   lastSequence?: number;
 }
 
-/** A file attached to a message. */
+/**
+ * A file carried by a message: the asset's id plus what the asset was called when the message was posted. The bytes are
+ * reached through the asset (`client.assetLink` or `client.assetUrl`, with the message as `via`), which checks access on
+ * every request.
+ */
 export interface Attachment {
+  /** The asset's id. Empty only for an attachment stored before assets existed, whose bytes cannot be reached. */
+  assetId: string;
+  /** The file name shown to people. */
   name: string;
+  /** The media type, such as `image/png`. */
   mediaType: string;
-  size?: number;
-  reference: string;
+  /** The size in bytes. */
+  size: number;
+}
+
+/**
+ * An attachment to post or edit: only `assetId` is sent; the server fills in name, media type and size from the stored
+ * asset. An {@link Attachment} fits too, so a message's attachments can be passed back as they are.
+ */
+export interface AttachmentRef {
+  assetId: string;
 }
 
 /** One entry of a conversation. */
@@ -376,7 +392,8 @@ export interface WelcomeFrame {
 export interface PostMessage {
   text?: string;
   format?: MessageFormat;
-  attachments?: Attachment[];
+  /** Assets to attach: ready ones from the sender's own space or the room's library. */
+  attachments?: readonly AttachmentRef[];
   data?: unknown;
   replyToId?: string;
   /** The idempotency key; the client generates one when absent. */
@@ -387,7 +404,8 @@ export interface PostMessage {
 export interface EditMessage {
   text?: string;
   format?: MessageFormat;
-  attachments?: Attachment[];
+  /** Replaces the attachments (`[]` removes them all). */
+  attachments?: readonly AttachmentRef[];
   data?: unknown;
 }
 
@@ -404,4 +422,138 @@ export interface HistoryQuery {
   before?: number;
   after?: number;
   limit?: number;
+}
+
+/** Where an asset is in its life: reserved and uploading, uploaded and checked, or being removed. */
+export type AssetStatus = "pending" | "ready" | "deleting";
+
+/**
+ * The space an asset or folder belongs to: a room's library (`room:{roomId}`: participants read, members upload, admins
+ * and owners manage) or an account's own space (`account:{accountId}`: only that account).
+ */
+export type AssetScope = `room:${string}` | `account:${string}`;
+
+/**
+ * Names a room's library.
+ * @throws TypeError when `roomId` is empty.
+ */
+export function roomScope(roomId: string): AssetScope {
+  return `room:${scopeId(roomId, "roomId")}`;
+}
+
+/**
+ * Names an account's own space.
+ * @throws TypeError when `accountId` is empty.
+ */
+export function accountScope(accountId: string): AssetScope {
+  return `account:${scopeId(accountId, "accountId")}`;
+}
+
+function scopeId(id: string, name: string): string {
+  if (typeof id !== "string" || id.trim().length === 0) {
+    throw new TypeError(`${name} must be a non-empty string.`);
+  }
+  return id;
+}
+
+/** A file's metadata. Its bytes are reached through short-lived links handed out after an access check. */
+export interface Asset {
+  id: string;
+  scope: AssetScope;
+  /** The folder path: `/` for the top, otherwise `/name/name`. */
+  folder: string;
+  /** The file name (NFC, no path separators). */
+  name: string;
+  /** The media type declared at upload and checked against the first bytes. */
+  mediaType: string;
+  /** The size in bytes: declared while pending, measured once ready. */
+  size: number;
+  /** The lower-case hex SHA-256 of the bytes; absent while pending unless declared. */
+  sha256?: string | null;
+  uploadedBy: string;
+  uploaderKind: AccountKind;
+  status: AssetStatus;
+  createdAt: Timestamp;
+  /** When a pending reservation lapses; absent once ready. */
+  expiresAt?: Timestamp | null;
+  completedAt?: Timestamp | null;
+}
+
+/** A folder in an asset space. */
+export interface AssetFolder {
+  scope: AssetScope;
+  /** The folder's path, such as `/reports/2026`. */
+  path: string;
+  /** The last segment of `path`. */
+  name: string;
+  createdBy: string;
+  createdAt: Timestamp;
+}
+
+/**
+ * A request to make straight to storage until `expiresAt`: send exactly this method, URL and headers (the headers are
+ * signed). The client returns the URL absolute.
+ */
+export interface PresignedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  expiresAt: Timestamp;
+}
+
+/** The result of `assets.upload.begin`: the pending asset and the request that puts its bytes into storage. */
+export interface UploadTicket {
+  asset: Asset;
+  upload: PresignedRequest;
+}
+
+/** The result of `assets.link`: a short-lived URL of the bytes (absolute, as the client returns it). */
+export interface AssetLink {
+  asset: Asset;
+  url: string;
+  expiresAt: Timestamp;
+  /** Whether the bytes are served for display (`inline`: PNG, JPEG, GIF, WebP by default) rather than as a download. */
+  inline: boolean;
+}
+
+/** A page of a folder: its sub-folders first, then its ready assets, each by name. */
+export interface AssetListing {
+  folders: AssetFolder[];
+  assets: Asset[];
+  /** Pass it as `cursor` for the next page; absent on the last. */
+  nextCursor?: string | null;
+}
+
+/** The message through which an asset is reached: a file someone attached from their own space. */
+export interface MessageRef {
+  conversationId: string;
+  messageId: string;
+}
+
+/** Arguments of `assets.upload.begin`. */
+export interface BeginUpload {
+  /** The space; the caller's own space when absent. */
+  scope?: AssetScope;
+  /** The folder path; missing folders are created. Default `/`. */
+  folder?: string;
+  name: string;
+  /** The media type; `application/octet-stream` when empty. */
+  mediaType: string;
+  /** The exact size in bytes; the upload is refused if what arrives differs. */
+  size: number;
+  /** The lower-case hex SHA-256 of the bytes, checked when the upload completes. */
+  sha256?: string;
+}
+
+/** A page request of `assets.list`: `folder` defaults to `/`, `limit` to 100 on the server. */
+export interface AssetListQuery {
+  folder?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+/** Arguments of `assets.move`; an absent field stays as it is. */
+export interface AssetMove {
+  folder?: string;
+  name?: string;
 }

@@ -1,8 +1,9 @@
-// Unit tests of the pieces that need no server: streamed text assembly, backoff, errors, option checks.
-import { test, describe } from "node:test";
+// Unit tests of the pieces that need no server: streamed text assembly, backoff, errors, option checks, and the asset
+// calls' URL handling over a scripted in-memory socket.
+import { test, describe, after } from "node:test";
 import assert from "node:assert/strict";
 import WebSocket from "ws";
-import { ConversationsClient, ConversationsError, ErrorCodes, ExponentialBackoff, MessageTextAssembler, newClientMessageId } from "../dist/index.js";
+import { ConversationsClient, ConversationsError, ErrorCodes, ExponentialBackoff, MessageTextAssembler, accountScope, newClientMessageId, roomScope } from "../dist/index.js";
 
 const message = (id, text, status = "streaming", extra = {}) => ({
   id, roomId: "r", conversationId: "c", sequence: 5, lastSequence: 5, senderId: "assistant", senderKind: "agent",
@@ -134,5 +135,141 @@ describe("ConversationsClient options and errors", () => {
   test("client message ids are unique", () => {
     const ids = new Set(Array.from({ length: 1_000 }, newClientMessageId));
     assert.equal(ids.size, 1_000);
+  });
+});
+
+/**
+ * A WebSocket class whose server lives in memory: it welcomes each connection and acks each command with
+ * `answer(frame)`. Commands are kept in `frames`. The URL's scheme is never dialled, so wss works without TLS.
+ */
+function scriptedSocket(answer) {
+  const frames = [];
+  class ScriptedSocket {
+    readyState = 0;
+    onopen = null;
+    onmessage = null;
+    onclose = null;
+    onerror = null;
+    constructor() {
+      queueMicrotask(() => {
+        this.readyState = 1;
+        this.onopen?.({});
+        this.onmessage?.({ data: JSON.stringify({ type: "welcome", protocol: "conversations.v1.json", accountId: "alice", accountKind: "user", maxMessageBytes: 262144 }) });
+      });
+    }
+    send(data) {
+      const frame = JSON.parse(data);
+      frames.push(frame);
+      const result = answer(frame);
+      queueMicrotask(() => this.onmessage?.({ data: JSON.stringify({ type: "ack", id: frame.id, result }) }));
+    }
+    close() {
+      this.readyState = 3;
+    }
+  }
+  return { WebSocket: ScriptedSocket, frames };
+}
+
+const pendingAsset = { id: "a1", scope: "account:alice", folder: "/", name: "h.txt", mediaType: "text/plain", size: 5, uploadedBy: "alice", uploaderKind: "user", status: "pending", createdAt: "2026-11-25T07:00:00+00:00" };
+const readyAsset = { ...pendingAsset, status: "ready", sha256: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824" };
+
+/** A server that answers uploads with relative URLs (as the file-system store does) and links with `linkUrl`. */
+function assetServer(linkUrl = "/chat/conversations/blobs/assets/a1?op=get&sig=s") {
+  return scriptedSocket((frame) => {
+    switch (frame.type) {
+      case "assets.upload.begin":
+        return { asset: pendingAsset, upload: { method: "PUT", url: "/chat/conversations/blobs/assets/a1?op=put&sig=s", headers: { "Content-Type": "text/plain" }, expiresAt: "2026-11-25T08:00:00+00:00" } };
+      case "assets.upload.complete":
+        return readyAsset;
+      case "assets.link":
+        return { asset: readyAsset, url: linkUrl, expiresAt: "2026-11-25T07:05:00+00:00", inline: false };
+      default:
+        return null;
+    }
+  });
+}
+
+const scriptedClients = [];
+after(() => Promise.all(scriptedClients.map((c) => c.close())));
+
+/** A connected client over `server`'s socket; closed after the tests, even when one fails. */
+async function scriptedClient(server, options) {
+  const client = new ConversationsClient({ url: "ws://127.0.0.1:1/conversations", WebSocket: server.WebSocket, reconnect: false, heartbeatIntervalMs: 0, ...options });
+  scriptedClients.push(client);
+  await client.connect();
+  return client;
+}
+
+describe("assets without a server", () => {
+  for (const [endpoint, origin] of [["ws://chat.example:8080/chat/conversations", "http://chat.example:8080"], ["wss://chat.example/chat/conversations", "https://chat.example"], ["https://chat.example:8443/chat/conversations", "https://chat.example:8443"]]) {
+    test(`relative upload and link URLs resolve against ${origin} for ${endpoint}`, async () => {
+      const server = assetServer();
+      const puts = [];
+      const fetch = async (url, init) => {
+        puts.push({ url, method: init.method, headers: init.headers, body: new TextDecoder().decode(init.body) });
+        return new Response(null, { status: 200 });
+      };
+      const client = await scriptedClient(server, { url: endpoint, fetch });
+
+      const asset = await client.uploadFile(new TextEncoder().encode("hello"), { name: "h.txt", mediaType: "text/plain" });
+
+      assert.equal(asset.status, "ready");
+      assert.deepEqual(puts, [{ url: origin + "/chat/conversations/blobs/assets/a1?op=put&sig=s", method: "PUT", headers: { "Content-Type": "text/plain" }, body: "hello" }]);
+      const begin = server.frames.find((f) => f.type === "assets.upload.begin");
+      assert.deepEqual([begin.name, begin.mediaType, begin.size, begin.sha256, begin.folder, begin.scope], ["h.txt", "text/plain", 5, readyAsset.sha256, undefined, undefined]);
+      assert.equal(server.frames.find((f) => f.type === "assets.upload.complete").sha256, readyAsset.sha256);
+      assert.equal((await client.assetLink("a1")).url, origin + "/chat/conversations/blobs/assets/a1?op=get&sig=s");
+      assert.equal(client.assetUrl("a/1", { conversationId: "c 1", messageId: "m1" }), origin + "/chat/conversations/assets/a%2F1?conversationId=c+1&messageId=m1");
+    });
+  }
+
+  test("absolute link URLs (S3) are kept; the stable link drops the endpoint's query and trailing slash", async () => {
+    const server = assetServer("https://bucket.s3.example/assets/a1?X-Amz-Signature=s");
+    const client = await scriptedClient(server, { url: "ws://127.0.0.1:1/conversations/?tenant=t" });
+    assert.equal((await client.assetLink("a1")).url, "https://bucket.s3.example/assets/a1?X-Amz-Signature=s");
+    assert.equal(client.assetUrl("a1"), "http://127.0.0.1:1/conversations/assets/a1");
+  });
+
+  test("storage's refusal becomes a ConversationsError: the problem's code, else one for the status", async () => {
+    const answers = [
+      new Response(JSON.stringify({ status: 413, detail: "Too big.", code: "limit_exceeded" }), { status: 413, headers: { "Content-Type": "application/problem+json" } }),
+      new Response("<Error><Code>AccessDenied</Code></Error>", { status: 403, headers: { "Content-Type": "application/xml" } }),
+      new Response("bad gateway", { status: 502, headers: { "Content-Type": "text/plain" } }),
+    ];
+    const server = assetServer();
+    const client = await scriptedClient(server, { fetch: async () => answers.shift() });
+    const upload = () => client.uploadFile(new TextEncoder().encode("hello"), { name: "h.txt", mediaType: "text/plain" });
+    await assert.rejects(upload(), (e) => ConversationsError.is(e, "limit_exceeded") && e.message === "Too big.");
+    await assert.rejects(upload(), (e) => ConversationsError.is(e, "forbidden"));
+    await assert.rejects(upload(), (e) => ConversationsError.is(e, "unavailable") && /502/.test(e.message));
+    await assert.rejects(client.uploadFile(new Uint8Array(1), { name: "x", fetch: async () => { throw new TypeError("fetch failed"); } }),
+      (e) => ConversationsError.is(e, "unavailable") && e.cause instanceof TypeError);
+    assert.equal(server.frames.filter((f) => f.type === "assets.upload.complete").length, 0, "a refused upload is not completed");
+  });
+
+  test("programming errors are refused before anything is sent", async () => {
+    const server = assetServer();
+    const client = await scriptedClient(server, { fetch: async () => new Response(null) });
+    await assert.rejects(client.beginUpload({ name: "x", mediaType: "text/plain", size: -1 }), RangeError);
+    await assert.rejects(client.beginUpload({ name: "x", mediaType: "text/plain", size: 1.5 }), RangeError);
+    await assert.rejects(client.uploadFile("text", { name: "x" }), TypeError);
+    await assert.rejects(client.uploadFile(new Uint8Array(1), { name: "" }), TypeError);
+    await assert.rejects(client.listAssets(roomScope("r"), { limit: 0 }), RangeError);
+    await assert.rejects(client.getAsset(""), (e) => ConversationsError.is(e, "invalid_argument"));
+    await assert.rejects(client.getAsset("a1", { conversationId: "c" }), (e) => ConversationsError.is(e, "invalid_argument"));
+    await assert.rejects(client.post("c", { attachments: [{ assetId: "" }] }), (e) => ConversationsError.is(e, "invalid_argument"));
+    assert.throws(() => client.assetUrl(""), (e) => ConversationsError.is(e, "invalid_argument"));
+    assert.throws(() => roomScope(""), TypeError);
+    assert.deepEqual([roomScope("r1"), accountScope("alice")], ["room:r1", "account:alice"]);
+    assert.deepEqual(server.frames, [], "nothing reached the server");
+  });
+
+  test("a post sends only each attachment's assetId", async () => {
+    const server = scriptedSocket((frame) => ({ id: "m1", conversationId: frame.conversationId, attachments: frame.attachments }));
+    const client = await scriptedClient(server);
+    const received = { assetId: "a1", name: "h.txt", mediaType: "text/plain", size: 5 };
+    await client.post("c1", { text: "again", attachments: [received] });
+    await client.edit("c1", "m1", { attachments: [] });
+    assert.deepEqual(server.frames.map((f) => f.attachments), [[{ assetId: "a1" }], []]);
   });
 });
