@@ -284,6 +284,22 @@ public sealed class AssetServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Listing_WhoseFoldersFillTheLastPage_SaysItIsTheLast()
+    {
+        await Folders.CreateFolderAsync(Alice, RoomScope, "/a-folder");
+        await Folders.CreateFolderAsync(Alice, RoomScope, "/b-folder");
+
+        var full = await Folders.ListAsync(Bob, RoomScope, new AssetListQuery { Limit = 2 });
+        full.Folders.Select(f => f.Path).Should().Equal("/a-folder", "/b-folder");
+        full.NextCursor.Should().BeNull("nothing follows the two folders");
+
+        await UploadAsync(Alice, "x.txt", "text/plain", "1"u8.ToArray(), RoomScope);
+        var first = await Folders.ListAsync(Bob, RoomScope, new AssetListQuery { Limit = 2 });
+        first.NextCursor.Should().NotBeNull("an asset follows the folders");
+        (await Folders.ListAsync(Bob, RoomScope, new AssetListQuery { Limit = 2, Cursor = first.NextCursor })).Assets.Select(a => a.Name).Should().Equal("x.txt");
+    }
+
+    [Fact]
     public async Task HundredParallelUploads_AllBecomeReady_WithTheirOwnBytes()
     {
         var uploads = Enumerable.Range(0, 100).Select(i => UploadAsync(i % 2 == 0 ? Alice : Bob, $"file-{i}.txt", "text/plain", System.Text.Encoding.UTF8.GetBytes($"content {i}"), RoomScope));

@@ -24,7 +24,10 @@ public sealed class Asset
     /// <summary>Gets the size in bytes: declared while pending, measured once ready.</summary>
     public long Size { get; init; }
 
-    /// <summary>Gets the lower-case hex SHA-256 of the bytes; <see langword="null"/> while pending.</summary>
+    /// <summary>
+    /// Gets the lower-case hex SHA-256 of the bytes: while pending, the one declared when the upload began (or
+    /// <see langword="null"/>); once ready, the hash of what arrived.
+    /// </summary>
     public string? Sha256 { get; init; }
 
     /// <summary>Gets the uploader's account identifier.</summary>

@@ -45,8 +45,9 @@ internal sealed partial class AssetService
                 next = ListCursor.AfterAsset(assets[^1].Name, assets[^1].Id);
             }
         }
-        else
+        else if ((await Store.ListAssetsAsync(scopeChecked, folder, null, null, 1, cancellationToken).ConfigureAwait(false)).Count > 0)
         {
+            // The folders filled the page: the next one starts with the assets, if there are any.
             next = ListCursor.AfterFolder(folders[^1].Path);
         }
 
