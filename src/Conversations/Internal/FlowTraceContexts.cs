@@ -13,6 +13,7 @@ internal static class FlowTraceContexts
     private const int Capacity = 10_000;
     private static readonly ConcurrentDictionary<string, ActivityContext> s_contexts = new(StringComparer.Ordinal);
     private static readonly ConcurrentQueue<string> s_order = new();
+    private static int s_count;
 
     /// <summary>The key of a message's triggers.</summary>
     public static string ForMessage(string messageId) => "m:" + messageId;
@@ -33,10 +34,15 @@ internal static class FlowTraceContexts
 
         if (s_contexts.TryAdd(key, activity.Context))
         {
+            // Counted here rather than by ConcurrentDictionary.Count, which takes every lock of the table.
             s_order.Enqueue(key);
-            while (s_contexts.Count > Capacity && s_order.TryDequeue(out var oldest))
+            Interlocked.Increment(ref s_count);
+            while (Volatile.Read(ref s_count) > Capacity && s_order.TryDequeue(out var oldest))
             {
-                s_contexts.TryRemove(oldest, out _);
+                if (s_contexts.TryRemove(oldest, out _))
+                {
+                    Interlocked.Decrement(ref s_count);
+                }
             }
         }
     }
