@@ -32,6 +32,16 @@ public static class WebClientAccess
     /// <summary>The configuration section.</summary>
     public const string Section = "WebClients";
 
+    /// <summary>
+    /// Whether a request may carry its token in the query: a WebSocket handshake (HTTP/1.1 upgrade or HTTP/2 extended
+    /// CONNECT; read from the request, since authentication runs before the WebSocket middleware) on the Conversations path.
+    /// </summary>
+    private static bool IsTokenInQuery(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/conversations", StringComparison.OrdinalIgnoreCase)
+        && (context.Request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase)
+            || (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect
+                && string.Equals(connect.Protocol, "websocket", StringComparison.OrdinalIgnoreCase)));
+
     /// <summary>Registers the token scheme, the scheme that picks cookie or token, and the CORS policy.</summary>
     /// <param name="builder">The application builder.</param>
     /// <returns>The allowed origins, validated.</returns>
@@ -48,10 +58,11 @@ public static class WebClientAccess
                 o.RefreshTokenExpiration = TimeSpan.FromDays(14);
                 o.Events = new BearerTokenEvents
                 {
-                    // Browsers cannot set headers on a WebSocket: accept the token as ?access_token= on the Conversations path.
+                    // Browsers cannot set headers on a WebSocket: accept the token as ?access_token= on the Conversations
+                    // WebSocket only. Other requests send it as a header, so it stays out of URLs (and of logs, histories).
                     OnMessageReceived = context =>
                     {
-                        if (context.Request.Path.StartsWithSegments("/conversations", StringComparison.OrdinalIgnoreCase) && context.Request.Query["access_token"] is { Count: > 0 } token)
+                        if (IsTokenInQuery(context.HttpContext) && context.Request.Query["access_token"] is { Count: > 0 } token)
                         {
                             context.Token = token.ToString();
                         }
@@ -62,7 +73,7 @@ public static class WebClientAccess
             })
             .AddPolicyScheme(Scheme, "Demo cookie or bearer token", o => o.ForwardDefaultSelector = context =>
                 context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                || (context.Request.Path.StartsWithSegments("/conversations", StringComparison.OrdinalIgnoreCase) && context.Request.Query.ContainsKey("access_token"))
+                || (IsTokenInQuery(context) && context.Request.Query.ContainsKey("access_token"))
                     ? TokenScheme
                     : CookieAuthenticationDefaults.AuthenticationScheme);
 
