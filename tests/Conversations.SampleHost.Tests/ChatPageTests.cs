@@ -158,8 +158,9 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
     [RequiresServerFact(TestServers.ChromiumVariable)]
     public async Task A_reload_while_the_agent_streams_shows_the_text_so_far_then_the_rest()
     {
-        // Slow words, so the reply is still streaming when the page comes back.
-        await using var server = await SampleHostServer.StartAsync("--DemoAgent:WordDelay", "00:00:00.200");
+        // Slow words, so the reply (about 45 words) still streams when the page comes back, even on a loaded machine: at
+        // 200 ms a word a full test run once took longer to reload the page than the rest of the reply took to stream.
+        await using var server = await SampleHostServer.StartAsync("--DemoAgent:WordDelay", "00:00:00.500");
         var alice = await SignInAsync(server, "Alice");
         await OpenDirectWithAssistantAsync(alice);
         await SendAsync(alice, "help");
