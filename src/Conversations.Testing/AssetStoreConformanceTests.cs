@@ -256,27 +256,7 @@ public abstract class AssetStoreConformanceTests : IAsyncLifetime
             Assert.True(await Store.CreateAssetFolderAsync(Folder(top), Ct));
             Assert.True(await Store.CreateAssetFolderAsync(Folder($"{top}/b"), Ct));
             var uploads = Enumerable.Range(0, 3).Select(i => TestAssets.Pending(Now, Alices, $"f{i}", "text/plain", 1, folder: $"{top}/b")).ToArray();
-            using var start = new Barrier(uploads.Length + 1);
-            var reserving = uploads.Select(upload => Task.Run(async () =>
-            {
-                start.SignalAndWait(Ct);
-                try
-                {
-                    Assert.True(await Store.ReserveAssetAsync(upload, 1_000, Ct));
-                }
-                catch (NotFoundException)
-                {
-                    // The folder went first: refused, as it should be.
-                }
-            })).ToArray();
-            var deleting = Task.Run(async () =>
-            {
-                start.SignalAndWait(Ct);
-                return await Store.DeleteAssetFolderAsync(Alices, top, Ct);
-            });
-
-            await Task.WhenAll(reserving);
-            var marked = await deleting;
+            var marked = await RaceWithDeleteAsync(top, [.. uploads.Select<Asset, Func<Task>>(upload => async () => Assert.True(await Store.ReserveAssetAsync(upload, 1_000, Ct)))]);
             var stored = new List<Asset>();
             foreach (var upload in uploads)
             {
@@ -305,27 +285,7 @@ public abstract class AssetStoreConformanceTests : IAsyncLifetime
             Assert.True(await Store.CreateAssetFolderAsync(Folder(top), Ct));
             Assert.True(await Store.CreateAssetFolderAsync(Folder($"{top}/b"), Ct));
             var children = Enumerable.Range(0, 4).Select(i => $"{top}/b/c{i}").ToArray();
-            using var start = new Barrier(children.Length + 1);
-            var creating = children.Select(child => Task.Run(async () =>
-            {
-                start.SignalAndWait(Ct);
-                try
-                {
-                    await Store.CreateAssetFolderAsync(Folder(child), Ct);
-                }
-                catch (NotFoundException)
-                {
-                    // The parent went first: refused, as it should be.
-                }
-            })).ToArray();
-            var deleting = Task.Run(async () =>
-            {
-                start.SignalAndWait(Ct);
-                return await Store.DeleteAssetFolderAsync(Alices, top, Ct);
-            });
-
-            await Task.WhenAll(creating);
-            Assert.Equal(0, await deleting);
+            Assert.Equal(0, await RaceWithDeleteAsync(top, [.. children.Select<string, Func<Task>>(child => async () => await Store.CreateAssetFolderAsync(Folder(child), Ct))]));
             Assert.Null(await Store.GetAssetFolderAsync(Alices, top, Ct));
             foreach (var child in children)
             {
@@ -349,27 +309,8 @@ public abstract class AssetStoreConformanceTests : IAsyncLifetime
             Assert.True(await Store.CreateAssetFolderAsync(Folder(top), Ct));
             Assert.True(await Store.CreateAssetFolderAsync(Folder($"{top}/b"), Ct));
             Assert.True(await Store.CreateAssetFolderAsync(Folder(moved), Ct));
-            using var start = new Barrier(2);
-            var moving = Task.Run(async () =>
-            {
-                start.SignalAndWait(Ct);
-                try
-                {
-                    return await Store.MoveAssetFolderAsync(Alices, moved, $"{top}/b/m", Ct);
-                }
-                catch (NotFoundException)
-                {
-                    return false;
-                }
-            });
-            var deleting = Task.Run(async () =>
-            {
-                start.SignalAndWait(Ct);
-                return await Store.DeleteAssetFolderAsync(Alices, top, Ct);
-            });
-
-            var wasMoved = await moving;
-            await deleting;
+            var wasMoved = false;
+            await RaceWithDeleteAsync(top, async () => wasMoved = await Store.MoveAssetFolderAsync(Alices, moved, $"{top}/b/m", Ct));
             Assert.Null(await Store.GetAssetFolderAsync(Alices, $"{top}/b/m", Ct));
             Assert.Equal(!wasMoved, await Store.GetAssetFolderAsync(Alices, moved, Ct) is not null);
         }
@@ -395,6 +336,34 @@ public abstract class AssetStoreConformanceTests : IAsyncLifetime
         await Host.Messages.DeleteAsync(alice, conversation.Id, message.Id);
         await Assert.ThrowsAsync<ForbiddenException>(() => assets.GetDownloadAsync(bob, asset.Id, via));
         Assert.Equal(asset.Id, (await assets.GetAsync(alice, asset.Id)).Id);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="writes"/> at the same moment as the delete of <paramref name="top"/>; a write refused with
+    /// <see cref="NotFoundException"/> (its folder went first) is a right outcome. Returns what the delete returned.
+    /// </summary>
+    private async Task<int> RaceWithDeleteAsync(string top, params Func<Task>[] writes)
+    {
+        using var start = new Barrier(writes.Length + 1);
+        var writing = writes.Select(write => Task.Run(async () =>
+        {
+            start.SignalAndWait(Ct);
+            try
+            {
+                await write();
+            }
+            catch (NotFoundException)
+            {
+            }
+        })).ToArray();
+        var deleting = Task.Run(async () =>
+        {
+            start.SignalAndWait(Ct);
+            return await Store.DeleteAssetFolderAsync(Alices, top, Ct);
+        });
+
+        await Task.WhenAll(writing);
+        return await deleting;
     }
 
     private static AssetFolder Folder(string path) => new() { Scope = Alices, Path = path, CreatedBy = "alice", CreatedAt = DateTimeOffset.UnixEpoch };
