@@ -1,4 +1,7 @@
+using System.Net.WebSockets;
+using System.Text;
 using Conversations.Client;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Conversations.AspNetCore.Tests;
 
@@ -93,5 +96,88 @@ public sealed class FanOutTests
 
         events.Should().Be(40);
         messages.Should().BeLessThan(10, "a burst is sent as one message (a send already under way may split it once or twice)");
+    }
+
+    [Fact]
+    public async Task Events_that_follow_a_send_within_the_batch_window_wait_for_it_and_an_answer_takes_them_along()
+    {
+        // A window longer than the test: no event may leave on its own, only with the answer to a command.
+        await using var server = await TestServer.StartAsync(o => o.WebSockets.EventBatchWindow = TimeSpan.FromMinutes(1));
+        var (_, conversation) = await server.CreateRoomAsync("alice", "bob");
+        using var socket = await server.ConnectRawAsync("bob");
+        await socket.WelcomeAsync();
+        (await socket.CommandAsync($$"""{"type":"subscribe","id":"s","conversationId":"{{conversation.Id}}"}""", "s")).GetProperty("type").GetString().Should().Be("ack");
+        await using (var alice = await server.ConnectClientAsync("alice"))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await alice.PostTextAsync(conversation.Id, $"m{i}");
+            }
+        }
+
+        // Each ping's answer goes out at once and carries whatever events were held; ping until all three came.
+        var texts = new List<string>();
+        for (var ping = 0; texts.Count < 3; ping++)
+        {
+            ping.Should().BeLessThan(10_000, "the held events go out with an answer");
+            await socket.SendTextAsync($$"""{"type":"ping","id":"p{{ping}}"}""");
+            var frames = await ReceiveMessageAsync(socket);
+            frames.Should().Contain(f => f.GetProperty("type").GetString() == "ack" && f.GetProperty("id").GetString() == $"p{ping}", "every message carries an answer: no event left alone");
+            texts.AddRange(frames.Where(f => f.GetProperty("type").GetString() == "event").Select(f => f.GetProperty("event").GetProperty("message").GetProperty("text").GetString()!));
+        }
+
+        texts.Should().Equal("m0", "m1", "m2");
+    }
+
+    [Fact]
+    public async Task Held_events_go_out_when_the_batch_window_ends_without_any_command()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.Zero };
+        var window = TimeSpan.FromMilliseconds(5);
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.WebSockets.EventBatchWindow = window;
+            o.WebSockets.BatchClock = clock;
+        });
+        var (_, conversation) = await server.CreateRoomAsync("alice", "bob");
+        using var socket = await server.ConnectRawAsync("bob");
+        await socket.WelcomeAsync();
+        (await socket.CommandAsync($$"""{"type":"subscribe","id":"s","conversationId":"{{conversation.Id}}"}""", "s")).GetProperty("type").GetString().Should().Be("ack");
+        await using (var alice = await server.ConnectClientAsync("alice"))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await alice.PostTextAsync(conversation.Id, $"m{i}");
+            }
+        }
+
+        // The clock stands still, so bob's connection holds every event until the window ends: move it on a window at a
+        // time (events queued after one window's end are held for the next) until all three arrived.
+        var texts = new List<string>();
+        while (texts.Count < 3)
+        {
+            clock.Advance(window);
+            var frames = await ReceiveMessageAsync(socket);
+            frames.Should().OnlyContain(f => f.GetProperty("type").GetString() == "event");
+            texts.AddRange(frames.Select(f => f.GetProperty("event").GetProperty("message").GetProperty("text").GetString()!));
+        }
+
+        texts.Should().Equal("m0", "m1", "m2");
+    }
+
+    private static async Task<List<System.Text.Json.JsonElement>> ReceiveMessageAsync(WebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(RawSocket.Safety);
+        var buffer = new byte[256 * 1024];
+        var count = 0;
+        ValueWebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer.AsMemory(count), timeout.Token);
+            count += result.Count;
+        }
+        while (!result.EndOfMessage);
+
+        return [.. Encoding.UTF8.GetString(buffer, 0, count).Split('\n').Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.Clone())];
     }
 }

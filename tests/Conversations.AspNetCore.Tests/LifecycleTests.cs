@@ -25,6 +25,11 @@ public sealed class LifecycleTests
         FluentActions.Invoking(() => app.MapConversations("/c", o => o.WebSockets.SendQueueCapacity = 0)).Should().Throw<OptionsValidationException>();
         FluentActions.Invoking(() => app.MapConversations("/c", o => o.WebSockets.CloseTimeout = TimeSpan.Zero)).Should().Throw<OptionsValidationException>();
         FluentActions.Invoking(() => app.MapConversations("/c", o => o.AllowedOrigins.Add("not an origin"))).Should().Throw<OptionsValidationException>();
+        FluentActions.Invoking(() => app.MapConversations("/c", o => o.WebSockets.EventBatchWindow = TimeSpan.FromTicks(-1)))
+            .Should().Throw<OptionsValidationException>().WithMessage("*EventBatchWindow*");
+        FluentActions.Invoking(() => app.MapConversations("/c", o => o.WebSockets.EventBatchWindow = TimeSpan.FromMinutes(1) + TimeSpan.FromTicks(1)))
+            .Should().Throw<OptionsValidationException>().WithMessage("*EventBatchWindow*");
+        FluentActions.Invoking(() => app.MapConversations("/c0", o => o.WebSockets.EventBatchWindow = TimeSpan.Zero)).Should().NotThrow();
     }
 
     [Fact]

@@ -122,11 +122,12 @@ internal sealed partial class ConversationsConnection
                     return;
                 }
 
-                // Events that are ready at once are queued together and sent when the burst ends (or every MaxBurst).
+                // Events that are ready at once are queued together and sent when the burst ends (or every MaxBurst), or
+                // when the batch window ends if the connection has just sent.
                 var next = events.MoveNextAsync();
                 if (!next.IsCompleted || ++held >= MaxBurst)
                 {
-                    Drain();
+                    DrainEvents();
                     held = 0;
                 }
 

@@ -33,6 +33,9 @@ internal sealed partial class ConversationsConnection
     private readonly TaskCompletionSource<(int Status, string Description)> _closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _id;
     private volatile bool _closing;
+    private long _lastSend;
+    private ITimer? _heldEvents;
+    private int _holding;
     private int _invalidFrames;
     private ActivityContext _handshake;
 
@@ -108,6 +111,7 @@ internal sealed partial class ConversationsConnection
             await DisposeStreamsAsync().ConfigureAwait(false);
             await StopSubscriptionsAsync().ConfigureAwait(false);
             _registry.Remove(this);
+            _heldEvents?.Dispose();
             TransportTelemetry.ConnectionsOpen.Add(-1, new KeyValuePair<string, object?>(ConversationsDiagnostics.TransportTag, TransportTelemetry.WebSocket));
             _lifetime.Dispose();
             Log.ConnectionClosed(_logger, _id, reason);
@@ -191,6 +195,43 @@ internal sealed partial class ConversationsConnection
         }
     }
 
+    /// <summary>
+    /// Sends queued events now or, if this connection sent less than <see cref="WebSocketEndpointOptions.EventBatchWindow"/>
+    /// ago, when that window ends: the events arriving meanwhile go out in the same message. Nothing waits on this; an
+    /// answer queued meanwhile sends at once and takes the held events with it.
+    /// </summary>
+    private void DrainEvents()
+    {
+        var window = _options.EventBatchWindow;
+        var since = window > TimeSpan.Zero ? _options.BatchClock.GetElapsedTime(Volatile.Read(ref _lastSend)) : window;
+        if (since >= window || _closing)
+        {
+            Drain();
+            return;
+        }
+
+        // One timer per connection, made when it is first needed (an idle connection never holds one) and armed by whoever
+        // finds it unarmed; it disarms itself before it sends, so events queued after that arm it again.
+        if (Interlocked.Exchange(ref _holding, 1) == 0)
+        {
+            try
+            {
+                var timer = _heldEvents ??= _options.BatchClock.CreateTimer(static state => ((ConversationsConnection)state!).SendHeldEvents(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                timer.Change(window - since, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The connection closed meanwhile: nothing more is sent.
+            }
+        }
+    }
+
+    private void SendHeldEvents()
+    {
+        Volatile.Write(ref _holding, 0);
+        Drain();
+    }
+
     private async Task DrainAsync()
     {
         do
@@ -227,6 +268,7 @@ internal sealed partial class ConversationsConnection
     private async Task SendQueuedAsync()
     {
         var queue = _sendQueue;
+        Volatile.Write(ref _lastSend, _options.BatchClock.GetTimestamp());
         while (!_closing && queue.TryRead(out var frame))
         {
             if (!queue.TryPeek(out var second) || frame.Bytes.Length + 1 + second.Bytes.Length > MaxBatchBytes)

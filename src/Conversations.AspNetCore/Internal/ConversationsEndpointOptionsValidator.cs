@@ -15,6 +15,11 @@ internal sealed partial class ConversationsEndpointOptionsValidator : IValidateO
         Check(builder, ws.KeepAliveTimeout, TimeSpan.FromHours(1), nameof(ws.KeepAliveTimeout));
         Check(builder, ws.SlowClientTimeout, TimeSpan.FromHours(1), nameof(ws.SlowClientTimeout));
         Check(builder, ws.CloseTimeout, TimeSpan.FromMinutes(10), nameof(ws.CloseTimeout));
+        if (ws.EventBatchWindow < TimeSpan.Zero || ws.EventBatchWindow > TimeSpan.FromMinutes(1))
+        {
+            builder.AddError($"Must be zero or more and at most {TimeSpan.FromMinutes(1)}.", "WebSockets." + nameof(ws.EventBatchWindow));
+        }
+
         foreach (var origin in options.AllowedOrigins)
         {
             if (origin != "*" && !Uri.TryCreate(origin, UriKind.Absolute, out _))
