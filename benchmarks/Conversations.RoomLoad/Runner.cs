@@ -34,6 +34,12 @@ internal static class Runner
             return 2;
         }
 
+        // Our server's WebSocketEndpointOptions.EventBatchWindow (its default when not given; 0 sends every event at once).
+        if (args.SkipWhile(a => a != "--batch-window").Skip(1).FirstOrDefault() is { } window)
+        {
+            ServerProcess.BatchWindow = TimeSpan.FromMilliseconds(double.Parse(window, CultureInfo.InvariantCulture));
+        }
+
         var results = new List<Result>();
         foreach (var scenario in scenarios.Where(s => only is null || s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
         {

@@ -20,6 +20,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public Uri BaseUri { get; }
 
+    /// <summary>Gets or sets the batch window our server runs with (<see langword="null"/>: its default).</summary>
+    public static TimeSpan? BatchWindow { get; set; }
+
     public static async Task<ServerProcess> StartAsync(string kind)
     {
         var folder = Path.Combine(Path.GetTempPath(), "conversations-roomload", Guid.NewGuid().ToString("N"));
@@ -31,6 +34,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         if (Path.GetFileNameWithoutExtension(host) == "dotnet")
         {
             info.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
+        }
+
+        if (BatchWindow is { } window)
+        {
+            info.Environment[Servers.BatchWindowVariable] = window.TotalMilliseconds.ToString(CultureInfo.InvariantCulture);
         }
 
         info.ArgumentList.Add("server");

@@ -16,6 +16,9 @@ namespace Conversations.RoomLoad;
 /// <summary>The two servers under test, each run alone in its own process: ours, and what a developer would build by hand.</summary>
 internal static class Servers
 {
+    /// <summary>The environment variable that carries <c>--batch-window</c> to our server's process.</summary>
+    public const string BatchWindowVariable = "ROOMLOAD_BATCH_WINDOW_MS";
+
     public static async Task RunAsync(string kind, int port, string folder)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -38,7 +41,14 @@ internal static class Servers
         app.UseWebSockets();
         if (kind == "conversations")
         {
-            app.MapConversations("/conversations");
+            var window = Environment.GetEnvironmentVariable(BatchWindowVariable);
+            app.MapConversations("/conversations", o =>
+            {
+                if (window is not null)
+                {
+                    o.WebSockets.EventBatchWindow = TimeSpan.FromMilliseconds(double.Parse(window, System.Globalization.CultureInfo.InvariantCulture));
+                }
+            });
         }
         else
         {
