@@ -49,8 +49,9 @@ public sealed class WebSocketEndpointOptions
     /// them, in order. <see cref="TimeSpan.Zero"/> sends every event as soon as it is ready (at most a minute).
     /// </summary>
     /// <remarks>
-    /// In a busy room most of what an event costs the server and each client is the socket send and receive around it, not
-    /// the event itself: holding events for a few milliseconds cuts those sends several-fold. The window is measured on
+    /// When events come one or two to a message, most of what one costs the server and each client is the socket send and
+    /// receive around it, not the event itself; holding them for a few milliseconds lets several share one send (in a busy
+    /// 10-client room the server's sends per post fell from about 2.6 to 1.5). The window is measured on
     /// the system clock, not on the host's <see cref="TimeProvider"/>: it is a batching interval, never a deadline, and a
     /// stopped test clock must not stop deliveries.
     /// </remarks>

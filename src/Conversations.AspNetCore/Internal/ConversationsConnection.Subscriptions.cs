@@ -122,12 +122,17 @@ internal sealed partial class ConversationsConnection
                     return;
                 }
 
-                // Events that are ready at once are queued together and sent when the burst ends (or every MaxBurst), or
-                // when the batch window ends if the connection has just sent.
+                // Events that are ready at once are queued together and sent when the burst ends (or, if the connection has
+                // just sent, when its batch window ends); a burst of MaxBurst fills messages by itself and goes at once.
                 var next = events.MoveNextAsync();
-                if (!next.IsCompleted || ++held >= MaxBurst)
+                if (!next.IsCompleted)
                 {
                     DrainEvents();
+                    held = 0;
+                }
+                else if (++held >= MaxBurst)
+                {
+                    Drain();
                     held = 0;
                 }
 
