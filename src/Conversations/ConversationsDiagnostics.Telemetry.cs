@@ -31,6 +31,13 @@ public static partial class ConversationsDiagnostics
     public const string Deliveries = "conversations.deliveries";
 
     /// <summary>
+    /// Counter of WebSocket messages written to clients. One message may carry several frames (events ready together, or
+    /// held by the endpoint's batch window, with an answer), so <see cref="Deliveries"/> divided by this shows how well
+    /// events are batched.
+    /// </summary>
+    public const string WebSocketMessages = "conversations.websocket.messages";
+
+    /// <summary>
     /// Histogram of the delay from an event's commit (its timestamp) to the socket write that delivered it, in seconds,
     /// tagged <see cref="EventTypeTag"/>. History a subscriber asked to replay is not counted.
     /// </summary>

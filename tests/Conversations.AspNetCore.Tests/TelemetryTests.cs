@@ -152,6 +152,8 @@ public sealed class TelemetryTests
         var posted = new KeyValuePair<string, object?>(ConversationsDiagnostics.EventTypeTag, "conversation.message_posted");
         Points(metrics, ConversationsDiagnostics.Deliveries).Where(p => Tags(p).Contains(posted)).Sum(p => p.GetSumLong()).Should().Be(2);
         Points(metrics, ConversationsDiagnostics.DeliveryLag).Where(p => Tags(p).Contains(posted)).Sum(p => p.GetHistogramCount()).Should().Be(1, "replayed history is not lag");
+        // Six frames were written (two welcomes, two acks, two events); only bob's ack and the replayed event can share a message.
+        Points(metrics, ConversationsDiagnostics.WebSocketMessages).Sum(p => p.GetSumLong()).Should().BeInRange(5, 6);
         Points(metrics, ConversationsDiagnostics.SendQueueDepth).Should().NotBeEmpty();
         Points(metrics, ConversationsDiagnostics.SendQueueMaxDepth).Should().NotBeEmpty();
         var post = Points(metrics, ConversationsDiagnostics.CommandDuration)

@@ -274,6 +274,7 @@ internal sealed partial class ConversationsConnection
             if (!queue.TryPeek(out var second) || frame.Bytes.Length + 1 + second.Bytes.Length > MaxBatchBytes)
             {
                 await _socket.SendAsync(frame.Bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                TransportTelemetry.WebSocketMessages.Add(1);
                 RecordDelivery(frame);
                 continue;
             }
@@ -293,6 +294,7 @@ internal sealed partial class ConversationsConnection
                 }
 
                 await _socket.SendAsync(batch.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                TransportTelemetry.WebSocketMessages.Add(1);
                 foreach (var sent in _batched)
                 {
                     RecordDelivery(sent);

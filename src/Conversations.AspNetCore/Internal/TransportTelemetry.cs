@@ -39,6 +39,9 @@ internal static class TransportTelemetry
     public static Counter<long> Deliveries { get; } =
         Meter.CreateCounter<long>(ConversationsDiagnostics.Deliveries, "{event}", "Events written to WebSocket connections.");
 
+    public static Counter<long> WebSocketMessages { get; } =
+        Meter.CreateCounter<long>(ConversationsDiagnostics.WebSocketMessages, "{message}", "WebSocket messages written to clients (several frames may share one).");
+
     public static Histogram<double> DeliveryLag { get; } =
         Meter.CreateHistogram<double>(ConversationsDiagnostics.DeliveryLag, "s", "Delay from an event's commit to the socket write that delivered it.");
 
