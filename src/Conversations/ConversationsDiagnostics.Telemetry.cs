@@ -31,9 +31,9 @@ public static partial class ConversationsDiagnostics
     public const string Deliveries = "conversations.deliveries";
 
     /// <summary>
-    /// Counter of WebSocket messages written to clients. One message may carry several frames (events ready together, or
-    /// held by the endpoint's batch window, with an answer), so <see cref="Deliveries"/> divided by this shows how well
-    /// events are batched.
+    /// Counter of WebSocket messages written to clients, answers included. One message may carry several frames (events
+    /// ready together, or held by the endpoint's batch window, with an answer), so in a busy room <see cref="Deliveries"/>
+    /// divided by this shows how well events are batched.
     /// </summary>
     public const string WebSocketMessages = "conversations.websocket.messages";
 
