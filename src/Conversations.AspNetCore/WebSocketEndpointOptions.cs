@@ -43,17 +43,18 @@ public sealed class WebSocketEndpointOptions
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Gets or sets how long a connection that has just sent holds further events, so that events arriving close together
-    /// go out in one WebSocket message rather than one message each. A connection that has sent nothing for this long sends
-    /// an event at once, so a quiet room gains no delay; command answers are never held, and take any held events with
-    /// them, in order. <see cref="TimeSpan.Zero"/> sends every event as soon as it is ready (at most a minute).
+    /// Gets or sets how long a busy connection holds further events after a send, so that events arriving close together
+    /// go out in one WebSocket message rather than one message each. A connection is busy while each send follows the one
+    /// before within this window (or releases held events); one that sends now and then sends every event at once, so a
+    /// quiet room gains no delay. Command answers are never held, and take any held events with them, in order.
+    /// <see cref="TimeSpan.Zero"/> sends every event as soon as it is ready (at most a minute).
     /// </summary>
     /// <remarks>
     /// When events come one or two to a message, most of what one costs the server and each client is the socket send and
     /// receive around it, not the event itself; holding them for a few milliseconds lets several share one send (in a busy
-    /// 10-client room the server's sends per post fell from about 2.6 to 1.5). The window is measured on
-    /// the system clock, not on the host's <see cref="TimeProvider"/>: it is a batching interval, never a deadline, and a
-    /// stopped test clock must not stop deliveries.
+    /// 10-client room the server's sends per post fell from about 2.6 to 1.5). The window is measured on the system clock,
+    /// not on the host's <see cref="TimeProvider"/>: it is a batching interval, never a deadline, and a stopped test clock
+    /// must not stop deliveries.
     /// </remarks>
     /// <value>The default value is 5 milliseconds.</value>
     public TimeSpan EventBatchWindow { get; set; } = TimeSpan.FromMilliseconds(5);

@@ -165,6 +165,28 @@ public sealed class FanOutTests
         texts.Should().Equal("m0", "m1", "m2");
     }
 
+    [Fact]
+    public async Task A_connection_that_sends_now_and_then_is_not_held()
+    {
+        // The clock stands still after the welcome has gone out and a minute has passed: the subscribe answer is bob's
+        // first send for a minute, so his connection is not busy and the event that follows at once must not wait.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.Zero };
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.WebSockets.EventBatchWindow = TimeSpan.FromMilliseconds(5);
+            o.WebSockets.BatchClock = clock;
+        });
+        var (_, conversation) = await server.CreateRoomAsync("alice", "bob");
+        using var socket = await server.ConnectRawAsync("bob");
+        await socket.WelcomeAsync();
+        clock.Advance(TimeSpan.FromMinutes(1));
+        (await socket.CommandAsync($$"""{"type":"subscribe","id":"s","conversationId":"{{conversation.Id}}"}""", "s")).GetProperty("type").GetString().Should().Be("ack");
+        await server.Messages.PostTextAsync(Account.User("alice"), conversation.Id, "now");
+
+        var frames = await ReceiveMessageAsync(socket);
+        frames.Select(f => f.GetProperty("event").GetProperty("message").GetProperty("text").GetString()).Should().Equal("now");
+    }
+
     private static async Task<List<System.Text.Json.JsonElement>> ReceiveMessageAsync(WebSocket socket)
     {
         using var timeout = new CancellationTokenSource(RawSocket.Safety);

@@ -34,6 +34,8 @@ internal sealed partial class ConversationsConnection
     private readonly string _id;
     private volatile bool _closing;
     private long _lastSend;
+    private volatile bool _busy;
+    private volatile bool _releasing;
     private ITimer? _heldEvents;
     private int _holding;
     private int _invalidFrames;
@@ -196,14 +198,16 @@ internal sealed partial class ConversationsConnection
     }
 
     /// <summary>
-    /// Sends queued events now or, if this connection sent less than <see cref="WebSocketEndpointOptions.EventBatchWindow"/>
-    /// ago, when that window ends: the events arriving meanwhile go out in the same message. Nothing waits on this; an
-    /// answer queued meanwhile sends at once and takes the held events with it.
+    /// Sends queued events now or, if this connection is busy (its last send came less than
+    /// <see cref="WebSocketEndpointOptions.EventBatchWindow"/> after the one before, or released held events) and was
+    /// less than that window ago, when the window ends: the events arriving meanwhile go out in the same message. A
+    /// connection that sends now and then never waits. Nothing waits on this; an answer queued meanwhile sends at once
+    /// and takes the held events with it.
     /// </summary>
     private void DrainEvents()
     {
         var window = _options.EventBatchWindow;
-        var since = window > TimeSpan.Zero ? _options.BatchClock.GetElapsedTime(Volatile.Read(ref _lastSend)) : window;
+        var since = _busy ? _options.BatchClock.GetElapsedTime(Volatile.Read(ref _lastSend)) : window;
         if (since >= window || _closing)
         {
             Drain();
@@ -228,6 +232,7 @@ internal sealed partial class ConversationsConnection
 
     private void SendHeldEvents()
     {
+        _releasing = true;
         Volatile.Write(ref _holding, 0);
         Drain();
     }
@@ -268,7 +273,12 @@ internal sealed partial class ConversationsConnection
     private async Task SendQueuedAsync()
     {
         var queue = _sendQueue;
-        Volatile.Write(ref _lastSend, _options.BatchClock.GetTimestamp());
+        // Busy: this send follows the last within the window, or it releases events held for being busy (the window's
+        // end, so it stays busy while events keep coming).
+        var now = _options.BatchClock.GetTimestamp();
+        _busy = _releasing || _options.BatchClock.GetElapsedTime(_lastSend, now) < _options.EventBatchWindow;
+        _releasing = false;
+        Volatile.Write(ref _lastSend, now);
         while (!_closing && queue.TryRead(out var frame))
         {
             if (!queue.TryPeek(out var second) || frame.Bytes.Length + 1 + second.Bytes.Length > MaxBatchBytes)
