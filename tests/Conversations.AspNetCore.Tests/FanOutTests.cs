@@ -1,5 +1,5 @@
 using System.Net.WebSockets;
-using System.Text;
+using System.Text.Json;
 using Conversations.Client;
 using Microsoft.Extensions.Time.Testing;
 
@@ -77,21 +77,11 @@ public sealed class FanOutTests
         // The 40 events of the replay are ready at once: the subscription's pump queues them and sends them together.
         var messages = 0;
         var events = 0;
-        var buffer = new byte[256 * 1024];
-        using var timeout = new CancellationTokenSource(RawSocket.Safety);
         while (events < 40)
         {
-            var count = 0;
-            System.Net.WebSockets.ValueWebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(buffer.AsMemory(count), timeout.Token);
-                count += result.Count;
-            }
-            while (!result.EndOfMessage);
-
+            var frames = await socket.ReceiveMessageAsync() ?? throw new InvalidOperationException("The server closed the connection.");
             messages++;
-            events += System.Text.Encoding.UTF8.GetString(buffer, 0, count).Split('\n').Count(line => line.Contains("\"conversation.message_posted\"", StringComparison.Ordinal));
+            events += frames.Count(f => f.GetProperty("type").GetString() == "event");
         }
 
         events.Should().Be(40);
@@ -103,17 +93,7 @@ public sealed class FanOutTests
     {
         // A window longer than the test: no event may leave on its own, only with the answer to a command.
         await using var server = await TestServer.StartAsync(o => o.WebSockets.EventBatchWindow = TimeSpan.FromMinutes(1));
-        var (_, conversation) = await server.CreateRoomAsync("alice", "bob");
-        using var socket = await server.ConnectRawAsync("bob");
-        await socket.WelcomeAsync();
-        (await socket.CommandAsync($$"""{"type":"subscribe","id":"s","conversationId":"{{conversation.Id}}"}""", "s")).GetProperty("type").GetString().Should().Be("ack");
-        await using (var alice = await server.ConnectClientAsync("alice"))
-        {
-            for (var i = 0; i < 3; i++)
-            {
-                await alice.PostTextAsync(conversation.Id, $"m{i}");
-            }
-        }
+        using var socket = await SubscribeBobAndPostThreeAsync(server);
 
         // Each ping's answer goes out at once and carries whatever events were held; ping until all three came.
         var texts = new List<string>();
@@ -121,9 +101,9 @@ public sealed class FanOutTests
         {
             ping.Should().BeLessThan(10_000, "the held events go out with an answer");
             await socket.SendTextAsync($$"""{"type":"ping","id":"p{{ping}}"}""");
-            var frames = await ReceiveMessageAsync(socket);
+            var frames = await socket.ReceiveMessageAsync();
             frames.Should().Contain(f => f.GetProperty("type").GetString() == "ack" && f.GetProperty("id").GetString() == $"p{ping}", "every message carries an answer: no event left alone");
-            texts.AddRange(frames.Where(f => f.GetProperty("type").GetString() == "event").Select(f => f.GetProperty("event").GetProperty("message").GetProperty("text").GetString()!));
+            texts.AddRange(frames!.Where(f => f.GetProperty("type").GetString() == "event").Select(Text));
         }
 
         texts.Should().Equal("m0", "m1", "m2");
@@ -139,17 +119,7 @@ public sealed class FanOutTests
             o.WebSockets.EventBatchWindow = window;
             o.WebSockets.BatchClock = clock;
         });
-        var (_, conversation) = await server.CreateRoomAsync("alice", "bob");
-        using var socket = await server.ConnectRawAsync("bob");
-        await socket.WelcomeAsync();
-        (await socket.CommandAsync($$"""{"type":"subscribe","id":"s","conversationId":"{{conversation.Id}}"}""", "s")).GetProperty("type").GetString().Should().Be("ack");
-        await using (var alice = await server.ConnectClientAsync("alice"))
-        {
-            for (var i = 0; i < 3; i++)
-            {
-                await alice.PostTextAsync(conversation.Id, $"m{i}");
-            }
-        }
+        using var socket = await SubscribeBobAndPostThreeAsync(server);
 
         // The clock stands still, so bob's connection holds every event until the window ends: move it on a window at a
         // time (events queued after one window's end are held for the next) until all three arrived.
@@ -157,9 +127,9 @@ public sealed class FanOutTests
         while (texts.Count < 3)
         {
             clock.Advance(window);
-            var frames = await ReceiveMessageAsync(socket);
+            var frames = await socket.ReceiveMessageAsync();
             frames.Should().OnlyContain(f => f.GetProperty("type").GetString() == "event");
-            texts.AddRange(frames.Select(f => f.GetProperty("event").GetProperty("message").GetProperty("text").GetString()!));
+            texts.AddRange(frames!.Select(Text));
         }
 
         texts.Should().Equal("m0", "m1", "m2");
@@ -183,23 +153,24 @@ public sealed class FanOutTests
         (await socket.CommandAsync($$"""{"type":"subscribe","id":"s","conversationId":"{{conversation.Id}}"}""", "s")).GetProperty("type").GetString().Should().Be("ack");
         await server.Messages.PostTextAsync(Account.User("alice"), conversation.Id, "now");
 
-        var frames = await ReceiveMessageAsync(socket);
-        frames.Select(f => f.GetProperty("event").GetProperty("message").GetProperty("text").GetString()).Should().Equal("now");
+        (await socket.ReceiveMessageAsync())!.Select(Text).Should().Equal("now");
     }
 
-    private static async Task<List<System.Text.Json.JsonElement>> ReceiveMessageAsync(WebSocket socket)
+    /// <summary>Bob subscribes over a raw socket (on a conversation with Alice); then Alice posts m0, m1 and m2.</summary>
+    private static async Task<ClientWebSocket> SubscribeBobAndPostThreeAsync(TestServer server)
     {
-        using var timeout = new CancellationTokenSource(RawSocket.Safety);
-        var buffer = new byte[256 * 1024];
-        var count = 0;
-        ValueWebSocketReceiveResult result;
-        do
+        var (_, conversation) = await server.CreateRoomAsync("alice", "bob");
+        var socket = await server.ConnectRawAsync("bob");
+        await socket.WelcomeAsync();
+        (await socket.CommandAsync($$"""{"type":"subscribe","id":"s","conversationId":"{{conversation.Id}}"}""", "s")).GetProperty("type").GetString().Should().Be("ack");
+        await using var alice = await server.ConnectClientAsync("alice");
+        for (var i = 0; i < 3; i++)
         {
-            result = await socket.ReceiveAsync(buffer.AsMemory(count), timeout.Token);
-            count += result.Count;
+            await alice.PostTextAsync(conversation.Id, $"m{i}");
         }
-        while (!result.EndOfMessage);
 
-        return [.. Encoding.UTF8.GetString(buffer, 0, count).Split('\n').Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.Clone())];
+        return socket;
     }
+
+    private static string Text(JsonElement frame) => frame.GetProperty("event").GetProperty("message").GetProperty("text").GetString()!;
 }

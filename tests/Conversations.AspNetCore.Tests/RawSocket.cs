@@ -18,11 +18,34 @@ internal static class RawSocket
     public static async Task<JsonElement?> ReceiveFrameAsync(this WebSocket socket)
     {
         var pending = s_pending.GetOrCreateValue(socket);
-        if (pending.TryDequeue(out var waiting))
+        if (pending.Count == 0)
         {
-            return waiting;
+            if (await socket.ReceiveMessageAsync() is not { } frames)
+            {
+                return null;
+            }
+
+            foreach (var frame in frames)
+            {
+                pending.Enqueue(frame);
+            }
         }
 
+        return pending.Dequeue();
+    }
+
+    /// <summary>
+    /// Reads the frames of the next WebSocket message; null when the server closed the connection. Frames left over from a
+    /// message that <see cref="ReceiveFrameAsync"/> read are returned first, as the rest of that message.
+    /// </summary>
+    public static async Task<IReadOnlyList<JsonElement>?> ReceiveMessageAsync(this WebSocket socket)
+    {
+        if (s_pending.TryGetValue(socket, out var pending) && pending.Count > 0)
+        {
+            var rest = pending.ToList();
+            pending.Clear();
+            return rest;
+        }
 
         using var timeout = new CancellationTokenSource(Safety);
         var buffer = new byte[64 * 1024];
@@ -35,17 +58,9 @@ internal static class RawSocket
         }
         while (!result.EndOfMessage);
 
-        if (result.MessageType == WebSocketMessageType.Close)
-        {
-            return null;
-        }
-
-        foreach (var line in Encoding.UTF8.GetString(stream.ToArray()).Split('\n'))
-        {
-            pending.Enqueue(JsonDocument.Parse(line).RootElement.Clone());
-        }
-
-        return pending.Dequeue();
+        return result.MessageType == WebSocketMessageType.Close
+            ? null
+            : [.. Encoding.UTF8.GetString(stream.ToArray()).Split('\n').Select(line => JsonDocument.Parse(line).RootElement.Clone())];
     }
 
     /// <summary>Reads frames until one of the given type (and id, when given) arrives.</summary>
