@@ -7,6 +7,8 @@ namespace Conversations.Sqlite;
 
 public sealed partial class SqliteConversationStore
 {
+    private static readonly Conversations.Storage.Internal.StoreTelemetry s_telemetry = new("sqlite");
+
     private void InsertLog(SqliteSession s, string conversationId, long sequence, LogEntryKind kind, long messagePk)
     {
         var insert = s.Statement("INSERT INTO log (conversation_id, sequence, kind, message_pk, at) VALUES ($c, $s, $k, $m, $at)");
@@ -301,6 +303,7 @@ public sealed partial class SqliteConversationStore
     private void RunBatch(List<WriteOperation> batch)
     {
         var writer = _writer!;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             // Fast path: the whole batch in one transaction. If any write fails, roll everything back and run
@@ -323,6 +326,7 @@ public sealed partial class SqliteConversationStore
         }
 
         Log.BatchCommitted(_logger, batch.Count);
+        s_telemetry.BatchCommitted(batch.Count, started);
         foreach (var operation in batch)
         {
             operation.Complete();

@@ -43,6 +43,19 @@ public static partial class ConversationsDiagnostics
     /// </summary>
     public const string DeliveryLag = "conversations.delivery.lag";
 
+    /// <summary>
+    /// Histogram of how many writes each store transaction committed together, tagged <see cref="DbSystemTag"/>. The stores
+    /// gather writes that wait for each other into one transaction (one <c>fsync</c>, one round trip): a busy room's posts
+    /// should show here as batches of several. SQLite counts every write; PostgreSQL the message appends it gathers.
+    /// </summary>
+    public const string StoreBatchWrites = "conversations.store.batch.writes";
+
+    /// <summary>
+    /// Histogram of how long each store transaction took, from its start to its durable commit, in seconds, tagged
+    /// <see cref="DbSystemTag"/> (the batches of <see cref="StoreBatchWrites"/>). Long batches with few writes point at the disk.
+    /// </summary>
+    public const string StoreBatchDuration = "conversations.store.batch.duration";
+
     /// <summary>Histogram of command durations over the wire, in seconds, tagged <see cref="CommandTag"/>, <see cref="TransportTag"/> and, on failure, <see cref="ErrorTypeTag"/>.</summary>
     public const string CommandDuration = "conversations.commands.duration";
 
@@ -66,6 +79,9 @@ public static partial class ConversationsDiagnostics
 
     /// <summary>The attribute holding a message's sequence in its conversation.</summary>
     public const string SequenceTag = "conversations.sequence";
+
+    /// <summary>The attribute naming the database a store writes to: <c>sqlite</c> or <c>postgresql</c> (OpenTelemetry's <c>db.system.name</c>).</summary>
+    public const string DbSystemTag = "db.system.name";
 
     /// <summary>The attribute holding a WebSocket connection's id.</summary>
     public const string ConnectionIdTag = "conversations.connection.id";

@@ -21,6 +21,8 @@ namespace Conversations.PostgreSql.Internal;
 /// </remarks>
 internal sealed class AppendBatcher
 {
+    private static readonly Conversations.Storage.Internal.StoreTelemetry s_telemetry = new("postgresql");
+
     private readonly PostgreSqlConversationStore _store;
     private readonly PostgreSqlStoreOptions _options;
     private readonly Channel<Request>[] _queues;
@@ -107,6 +109,7 @@ internal sealed class AppendBatcher
         for (var attempt = 0; ; attempt++)
         {
             var state = new Attempt();
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 var connection = await _store.OpenAsync(CancellationToken.None).ConfigureAwait(false);
@@ -122,6 +125,7 @@ internal sealed class AppendBatcher
                 }
 
                 Log.BatchCommitted(_store.Logger, batch.Count);
+                s_telemetry.BatchCommitted(batch.Count, started);
                 foreach (var request in batch)
                 {
                     if (request.Error is { } error)
