@@ -82,6 +82,14 @@ internal sealed class ServerProcess : IAsyncDisposable
         return await response.Content.ReadAsStringAsync();
     }
 
+    /// <summary>Our store's commits so far and the writes they carried (zero for the hand-built hub, which commits each message alone).</summary>
+    public async Task<(long Commits, long Writes)> StoreBatchesAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseUri };
+        var parts = (await http.GetStringAsync("/bench/store-batches")).Split(' ');
+        return (long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Resident memory, in KiB, after asking the server to collect its garbage.</summary>
     public async Task<long> ResidentKiBAsync()
     {

@@ -55,6 +55,10 @@ internal static class Servers
             app.MapHub<HandBuiltHub>("/hub");
         }
 
+        // How many writes our store committed together: commits and writes so far, from its batch histogram.
+        using var batches = new StoreBatchCounter();
+        app.MapGet("/bench/store-batches", () => Results.Text(batches.ToString()));
+
         // Lets the runner measure resident memory without garbage the collector has not come for yet.
         app.MapPost("/bench/gc", () =>
         {
@@ -74,6 +78,36 @@ internal static class Servers
         await app.StartAsync();
         Console.Out.WriteLine("READY");
         await app.WaitForShutdownAsync(CancellationToken.None);
+    }
+
+    /// <summary>Counts our store's commits and the writes they carried (<see cref="ConversationsDiagnostics.StoreBatchWrites"/>).</summary>
+    private sealed class StoreBatchCounter : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+        private long _commits;
+        private long _writes;
+
+        public StoreBatchCounter()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == ConversationsDiagnostics.MeterName && instrument.Name == ConversationsDiagnostics.StoreBatchWrites)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<int>((_, writes, _, _) =>
+            {
+                Interlocked.Increment(ref _commits);
+                Interlocked.Add(ref _writes, writes);
+            });
+            _listener.Start();
+        }
+
+        /// <summary>"commits writes", as the runner reads it.</summary>
+        public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Interlocked.Read(ref _commits)} {Interlocked.Read(ref _writes)}");
+
+        public void Dispose() => _listener.Dispose();
     }
 
     /// <summary>Every connection says who it is in the query string (benchmark only).</summary>
