@@ -326,7 +326,7 @@ public sealed partial class SqliteConversationStore
         }
 
         Log.BatchCommitted(_logger, batch.Count);
-        s_telemetry.BatchCommitted(batch.Count, started);
+        s_telemetry.BatchCommitted(batch.Count(operation => operation.Error is null), started);
         foreach (var operation in batch)
         {
             operation.Complete();

@@ -17,7 +17,7 @@ public sealed class StoreTelemetryTests
     private static readonly DateTimeOffset At = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
 
     [RequiresServerFact(TestServers.PostgresVariable)]
-    public async Task Appends_QueuedWhileTheConversationIsLocked_AreCommittedInAtMostTwoBatches_AndMeasured()
+    public async Task Appends_QueuedWhileTheConversationIsLocked_AreMeasuredInAtMostTwoBatches_RefusedOneLeftOut()
     {
         await using var schema = new PostgreSqlTestSchema();
         await using var store = await schema.OpenStoreAsync();
@@ -26,7 +26,7 @@ public sealed class StoreTelemetryTests
         await store.CreateConversationAsync(new Conversation { Id = "c1", RoomId = "r1", CreatedBy = "alice", CreatedAt = At }, CancellationToken.None);
         using var listener = new StoreBatchListener("postgresql");
 
-        // Another transaction holds the conversation's row while 20 appends queue (each queues before its call returns): a
+        // Another transaction holds the conversation's row while 21 appends queue (each queues before its call returns): a
         // batch can start but not commit until the row is let go, and the appends queued behind it then go in one batch.
         Task<AppendResult>[] appends;
         await using (var locker = new NpgsqlConnection(TestServers.Postgres))
@@ -35,21 +35,23 @@ public sealed class StoreTelemetryTests
             await using var transaction = await locker.BeginTransactionAsync();
             await using var lockRow = new NpgsqlCommand($"SELECT 1 FROM {schema.Name}.conversations WHERE id = 'c1' FOR UPDATE", locker, transaction);
             await lockRow.ExecuteScalarAsync();
-            appends = [.. Enumerable.Range(1, 20).Select(i => store.AppendMessageAsync(Message($"m{i}"), AppendOptions.None, CancellationToken.None).AsTask())];
+            appends = [.. Enumerable.Range(1, 21).Select(i => store.AppendMessageAsync(Message($"m{i}", i == 11 ? "missing" : "c1"), AppendOptions.None, CancellationToken.None).AsTask())];
             await transaction.RollbackAsync();
         }
 
-        var appended = await Task.WhenAll(appends);
+        // The append to a conversation that does not exist is refused inside the batch and not counted.
+        await FluentActions.Awaiting(() => appends[10]).Should().ThrowAsync<NotFoundException>();
+        var appended = await Task.WhenAll(appends.Where((_, i) => i != 10));
 
         appended.Select(a => a.Message.Sequence).Should().Equal(Enumerable.Range(1, 20).Select(i => (long)i));
         listener.ShouldHaveMeasuredHeldWrites(20);
     }
 
-    private static Message Message(string id) => new()
+    private static Message Message(string id, string conversationId) => new()
     {
         Id = id,
         RoomId = "r1",
-        ConversationId = "c1",
+        ConversationId = conversationId,
         Sequence = 0,
         LastSequence = 0,
         SenderId = "alice",

@@ -21,7 +21,7 @@ public sealed class StoreTelemetryTests : IDisposable
     public void Dispose() => _database.Dispose();
 
     [Fact]
-    public async Task Writes_QueuedWhileTheFileIsLocked_AreCommittedInAtMostTwoBatches_AndMeasured()
+    public async Task Writes_QueuedWhileTheFileIsLocked_AreMeasuredInAtMostTwoBatches_RefusedOneLeftOut()
     {
         await using var store = new SqliteConversationStore(new SqliteStoreOptions { ConnectionString = _database.ConnectionString });
         await store.InitializeAsync(Timeout);
@@ -29,7 +29,7 @@ public sealed class StoreTelemetryTests : IDisposable
         await store.CreateConversationAsync(new Conversation { Id = "c1", RoomId = "r1", CreatedBy = "alice", CreatedAt = s_now }, Timeout);
         using var listener = new StoreBatchListener("sqlite");
 
-        // Another connection holds the write lock while 20 appends queue (each queues before its call returns): the writer
+        // Another connection holds the write lock while 21 appends queue (each queues before its call returns): the writer
         // can take the first ones but commit nothing until the lock goes, and then takes the rest in one batch.
         Task<AppendResult>[] appends;
         using (var locker = new Microsoft.Data.Sqlite.SqliteConnection(_database.ConnectionString + ";Pooling=False"))
@@ -38,23 +38,25 @@ public sealed class StoreTelemetryTests : IDisposable
             using var begin = locker.CreateCommand();
             begin.CommandText = "BEGIN IMMEDIATE";
             begin.ExecuteNonQuery();
-            appends = [.. Enumerable.Range(1, 20).Select(i => store.AppendMessageAsync(Message($"m{i}"), AppendOptions.None, Timeout).AsTask())];
+            appends = [.. Enumerable.Range(1, 21).Select(i => store.AppendMessageAsync(Message($"m{i}", i == 11 ? "missing" : "c1"), AppendOptions.None, Timeout).AsTask())];
             using var rollback = locker.CreateCommand();
             rollback.CommandText = "ROLLBACK";
             rollback.ExecuteNonQuery();
         }
 
-        var appended = await Task.WhenAll(appends);
+        // The append to a conversation that does not exist is refused inside the batch and not counted.
+        await FluentActions.Awaiting(() => appends[10]).Should().ThrowAsync<NotFoundException>();
+        var appended = await Task.WhenAll(appends.Where((_, i) => i != 10));
 
         appended.Select(a => a.Message.Sequence).Should().Equal(Enumerable.Range(1, 20).Select(i => (long)i));
         listener.ShouldHaveMeasuredHeldWrites(20);
     }
 
-    private static Message Message(string id) => new()
+    private static Message Message(string id, string conversationId) => new()
     {
         Id = id,
         RoomId = "r1",
-        ConversationId = "c1",
+        ConversationId = conversationId,
         Sequence = 0,
         LastSequence = 0,
         SenderId = "alice",

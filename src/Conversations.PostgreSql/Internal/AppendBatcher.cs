@@ -125,7 +125,7 @@ internal sealed class AppendBatcher
                 }
 
                 Log.BatchCommitted(_store.Logger, batch.Count);
-                s_telemetry.BatchCommitted(batch.Count, started);
+                s_telemetry.BatchCommitted(batch.Count(request => request.Error is null), started);
                 foreach (var request in batch)
                 {
                     if (request.Error is { } error)

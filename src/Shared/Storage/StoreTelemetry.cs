@@ -28,9 +28,17 @@ internal sealed class StoreTelemetry
     /// <param name="system">The database, as OpenTelemetry names it: <c>sqlite</c>, <c>postgresql</c>.</param>
     public StoreTelemetry(string system) => _system = new(ConversationsDiagnostics.DbSystemTag, system);
 
-    /// <summary>Records a committed batch of <paramref name="writes"/> that started at <paramref name="started"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    /// <summary>
+    /// Records a committed transaction that started at <paramref name="started"/> (a <see cref="Stopwatch"/> timestamp) and
+    /// stored <paramref name="writes"/> writes (those refused inside it are not counted; one that stored none is not recorded).
+    /// </summary>
     public void BatchCommitted(int writes, long started)
     {
+        if (writes == 0)
+        {
+            return;
+        }
+
         if (s_batchWrites.Enabled)
         {
             s_batchWrites.Record(writes, _system);
