@@ -15,10 +15,7 @@ internal sealed partial class ConversationsEndpointOptionsValidator : IValidateO
         Check(builder, ws.KeepAliveTimeout, TimeSpan.FromHours(1), nameof(ws.KeepAliveTimeout));
         Check(builder, ws.SlowClientTimeout, TimeSpan.FromHours(1), nameof(ws.SlowClientTimeout));
         Check(builder, ws.CloseTimeout, TimeSpan.FromMinutes(10), nameof(ws.CloseTimeout));
-        if (ws.EventBatchWindow < TimeSpan.Zero || ws.EventBatchWindow > TimeSpan.FromMinutes(1))
-        {
-            builder.AddError($"Must be zero or more and at most {TimeSpan.FromMinutes(1)}.", "WebSockets." + nameof(ws.EventBatchWindow));
-        }
+        Check(builder, ws.EventBatchWindow, TimeSpan.FromMinutes(1), nameof(ws.EventBatchWindow), zeroAllowed: true);
 
         foreach (var origin in options.AllowedOrigins)
         {
@@ -31,11 +28,11 @@ internal sealed partial class ConversationsEndpointOptionsValidator : IValidateO
         return builder.Build();
     }
 
-    private static void Check(ValidateOptionsResultBuilder builder, TimeSpan value, TimeSpan max, string name)
+    private static void Check(ValidateOptionsResultBuilder builder, TimeSpan value, TimeSpan max, string name, bool zeroAllowed = false)
     {
-        if (value <= TimeSpan.Zero || value > max)
+        if (value < TimeSpan.Zero || (value == TimeSpan.Zero && !zeroAllowed) || value > max)
         {
-            builder.AddError($"Must be more than zero and at most {max}.", "WebSockets." + name);
+            builder.AddError($"Must be {(zeroAllowed ? "zero or more" : "more than zero")} and at most {max}.", "WebSockets." + name);
         }
     }
 }

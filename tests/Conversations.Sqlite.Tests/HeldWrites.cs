@@ -1,15 +1,60 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Conversations;
+using Conversations.Storage;
 
 namespace Conversations.TestSupport;
+
+/// <summary>
+/// The store batch metrics' scenario, shared by the SQLite and PostgreSQL tests: while the database is held (a write lock,
+/// a locked row) 21 appends queue — each queues before its call returns — one of them to a conversation that does not
+/// exist. The store can take the first ones but commit nothing until the hold ends, then takes the rest together.
+/// </summary>
+internal static class HeldWrites
+{
+    private static readonly DateTimeOffset s_at = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
+
+    /// <param name="store">An initialized, empty store.</param>
+    /// <param name="system">The store's <see cref="ConversationsDiagnostics.DbSystemTag"/> value.</param>
+    /// <param name="hold">Holds the database so that no write can commit (conversation <c>c1</c> exists by then); returns what ends the hold.</param>
+    public static async Task ShouldBeMeasuredInAtMostTwoBatchesAsync(ConversationStore store, string system, Func<Task<Func<Task>>> hold)
+    {
+        await store.CreateRoomAsync(new Room { Id = "r1", Kind = RoomKind.Standard, CreatedBy = "alice", CreatedAt = s_at }, [new Participant { RoomId = "r1", AccountId = "alice", Kind = AccountKind.User, Role = ParticipantRole.Owner, JoinedAt = s_at }], CancellationToken.None);
+        await store.CreateConversationAsync(new Conversation { Id = "c1", RoomId = "r1", CreatedBy = "alice", CreatedAt = s_at }, CancellationToken.None);
+        using var listener = new StoreBatchListener(system);
+
+        var release = await hold();
+        var appends = Enumerable.Range(1, 21).Select(i => store.AppendMessageAsync(Message($"m{i}", i == 11 ? "missing" : "c1"), AppendOptions.None, CancellationToken.None).AsTask()).ToArray();
+        await release();
+
+        // The append to a conversation that does not exist is refused inside the batch and not counted.
+        await FluentActions.Awaiting(() => appends[10]).Should().ThrowAsync<NotFoundException>();
+        var appended = await Task.WhenAll(appends.Where((_, i) => i != 10));
+
+        appended.Select(a => a.Message.Sequence).Should().Equal(Enumerable.Range(1, 20).Select(i => (long)i));
+        listener.ShouldHaveMeasuredHeldWrites(20);
+    }
+
+    private static Message Message(string id, string conversationId) => new()
+    {
+        Id = id,
+        RoomId = "r1",
+        ConversationId = conversationId,
+        Sequence = 0,
+        LastSequence = 0,
+        SenderId = "alice",
+        SenderKind = AccountKind.User,
+        Text = id,
+        CreatedAt = s_at,
+    };
+}
 
 /// <summary>
 /// Collects the store batch measurements (<see cref="ConversationsDiagnostics.StoreBatchWrites"/> and
 /// <see cref="ConversationsDiagnostics.StoreBatchDuration"/>) one database system reports while it listens. The meter is
 /// process-wide: tests using this run in a collection of their own, with parallelization off.
 /// </summary>
-internal sealed class StoreBatchListener : IDisposable
+file sealed class StoreBatchListener : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly string _system;
