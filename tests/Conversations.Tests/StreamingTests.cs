@@ -19,11 +19,17 @@ public sealed class StreamingTests : IAsyncLifetime
     {
         var (_, conversation) = await RoomWithConversationAsync(_host, Alice, ParticipantSpec.User("bob"));
         var received = new List<ConversationEvent>();
+        var postSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var subscriber = Task.Run(async () =>
         {
             await foreach (var e in _host.Messages.SubscribeAsync(Account.User("bob"), conversation.Id, 0, Timeout()))
             {
                 received.Add(e);
+                if (e is MessagePostedEvent)
+                {
+                    postSeen.TrySetResult();
+                }
+
                 if (e is MessageUpdatedEvent)
                 {
                     return;
@@ -35,6 +41,10 @@ public sealed class StreamingTests : IAsyncLifetime
         var stream = await _host.Messages.BeginStreamAsync(Alice, conversation.Id, new StreamMessageRequest { Format = MessageFormat.Markdown });
         stream.Message.Status.Should().Be(MessageStatus.Streaming);
         (await _host.Store.GetMessageAsync(conversation.Id, stream.Message.Id, Timeout()))!.Status.Should().Be(MessageStatus.Streaming);
+
+        // The subscriber follows the stream from its post, so every chunk after it reaches it live, as a delta. (One that
+        // reads the post only after chunks went out gets a snapshot of them instead: the join-mid-stream tests cover that.)
+        await postSeen.Task.WaitAsync(Timeout());
         foreach (var chunk in new[] { "Hel", "lo, ", "", "world" })
         {
             await stream.AppendAsync(chunk);
@@ -52,7 +62,10 @@ public sealed class StreamingTests : IAsyncLifetime
         received[^1].Should().BeOfType<MessageUpdatedEvent>();
         received.Should().OnlyContain(e => e is MessageLogEvent || e is MessageDeltaEvent || e is MessageSnapshotEvent);
         AssembleStrictly(received, final.Id).Should().Be("Hello, world", "the subscriber saw every chunk once, in order (a snapshot stands in for chunks sent before it caught up)");
-        received.OfType<MessageDeltaEvent>().Should().OnlyContain(d => d.MessageId == final.Id && d.MessageSequence == 1);
+        received.OfType<MessageSnapshotEvent>().Should().BeEmpty("nothing was streamed before the subscriber followed the stream");
+        received.OfType<MessageDeltaEvent>().Select(d => (d.MessageId, d.MessageSequence, d.Index, d.Delta)).Should().Equal(
+            [(final.Id, 1L, 0, "Hel"), (final.Id, 1L, 1, "lo, "), (final.Id, 1L, 2, "world")],
+            "each non-empty chunk arrives live, once, in order (an empty one is not sent)");
         var log = await _host.Store.ReadLogAsync(conversation.Id, 0, 10, Timeout());
         log.Should().HaveCount(2, "the text is stored once, at completion, not per chunk");
     }
