@@ -12,19 +12,16 @@ namespace Conversations.TestSupport;
 /// </summary>
 internal static class HeldWrites
 {
-    private static readonly DateTimeOffset s_at = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
-
     /// <param name="store">An initialized, empty store.</param>
     /// <param name="system">The store's <see cref="ConversationsDiagnostics.DbSystemTag"/> value.</param>
     /// <param name="hold">Holds the database so that no write can commit (conversation <c>c1</c> exists by then); returns what ends the hold.</param>
     public static async Task ShouldBeMeasuredInAtMostTwoBatchesAsync(ConversationStore store, string system, Func<Task<Func<Task>>> hold)
     {
-        await store.CreateRoomAsync(new Room { Id = "r1", Kind = RoomKind.Standard, CreatedBy = "alice", CreatedAt = s_at }, [new Participant { RoomId = "r1", AccountId = "alice", Kind = AccountKind.User, Role = ParticipantRole.Owner, JoinedAt = s_at }], CancellationToken.None);
-        await store.CreateConversationAsync(new Conversation { Id = "c1", RoomId = "r1", CreatedBy = "alice", CreatedAt = s_at }, CancellationToken.None);
+        await StoreSeed.SeedAsync(store, CancellationToken.None);
         using var listener = new StoreBatchListener(system);
 
         var release = await hold();
-        var appends = Enumerable.Range(1, 21).Select(i => store.AppendMessageAsync(Message($"m{i}", i == 11 ? "missing" : "c1"), AppendOptions.None, CancellationToken.None).AsTask()).ToArray();
+        var appends = Enumerable.Range(1, 21).Select(i => store.AppendMessageAsync(StoreSeed.Message(i == 11 ? "missing" : "c1", $"m{i}"), AppendOptions.None, CancellationToken.None).AsTask()).ToArray();
         await release();
 
         // The append to a conversation that does not exist is refused inside the batch and not counted.
@@ -34,19 +31,6 @@ internal static class HeldWrites
         appended.Select(a => a.Message.Sequence).Should().Equal(Enumerable.Range(1, 20).Select(i => (long)i));
         listener.ShouldHaveMeasuredHeldWrites(20);
     }
-
-    private static Message Message(string id, string conversationId) => new()
-    {
-        Id = id,
-        RoomId = "r1",
-        ConversationId = conversationId,
-        Sequence = 0,
-        LastSequence = 0,
-        SenderId = "alice",
-        SenderKind = AccountKind.User,
-        Text = id,
-        CreatedAt = s_at,
-    };
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Conversations.Storage;
 using Conversations.Testing;
+using Conversations.TestSupport;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,6 @@ namespace Conversations.Sqlite.Tests;
 
 public sealed class SqliteConversationStoreTests : IDisposable
 {
-    private static readonly DateTimeOffset s_now = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
     private readonly TempDatabase _database = new();
 
     private static CancellationToken Timeout => new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token;
@@ -62,14 +62,14 @@ public sealed class SqliteConversationStoreTests : IDisposable
     public async Task GroupCommit_AFailingWriteInABatch_DoesNotFailTheOthers()
     {
         await using var store = await OpenAsync();
-        var conversation = await SeedAsync(store);
+        var conversation = await StoreSeed.SeedAsync(store, Timeout);
 
         var writes = Enumerable.Range(0, 200).Select(i => Task.Run(async () =>
         {
             var target = i % 4 == 0 ? "missing" : conversation.Id;
             try
             {
-                await store.AppendMessageAsync(NewMessage(target, $"m{i}"), AppendOptions.None, Timeout);
+                await store.AppendMessageAsync(StoreSeed.Message(target, $"m{i}"), AppendOptions.None, Timeout);
                 return target == conversation.Id;
             }
             catch (NotFoundException)
@@ -93,7 +93,7 @@ public sealed class SqliteConversationStoreTests : IDisposable
 
         await using (var again = await OpenAsync())
         {
-            await SeedAsync(again);
+            await StoreSeed.SeedAsync(again, Timeout);
         }
 
         using var connection = RawConnection();
@@ -119,7 +119,7 @@ public sealed class SqliteConversationStoreTests : IDisposable
         await using var store = await OpenAsync();
         var old = await store.GetMessageAsync("c", "m1", Timeout);
         (old!.Text, old.ChainDepth).Should().Be(("old", 0));
-        var posted = await store.AppendMessageAsync(NewMessage("c", "new"), new AppendOptions { CreateTriggers = true }, Timeout);
+        var posted = await store.AppendMessageAsync(StoreSeed.Message("c", "new"), new AppendOptions { CreateTriggers = true }, Timeout);
         posted.Message.Sequence.Should().Be(2);
         posted.TriggersCreated.Should().Be(1, "the agent that auto-responds gets a trigger");
         using var raw = RawConnection();
@@ -198,7 +198,7 @@ public sealed class SqliteConversationStoreTests : IDisposable
     {
         await using (var store = await OpenAsync())
         {
-            await SeedAsync(store);
+            await StoreSeed.SeedAsync(store, Timeout);
         }
 
         using (var connection = RawConnection())
@@ -221,14 +221,14 @@ public sealed class SqliteConversationStoreTests : IDisposable
     {
         await using (var store = await OpenAsync())
         {
-            await SeedAsync(store);
+            await StoreSeed.SeedAsync(store, Timeout);
         }
 
         var before = Hash();
         await using var readOnly = new SqliteConversationStore(new SqliteStoreOptions { ConnectionString = _database.ConnectionString + ";Mode=ReadOnly" });
 
         var error = await Assert.ThrowsAsync<UnavailableException>(() => readOnly.InitializeAsync(Timeout).AsTask());
-        var write = await Assert.ThrowsAsync<UnavailableException>(() => readOnly.AppendMessageAsync(NewMessage("c1", "x"), AppendOptions.None, Timeout).AsTask());
+        var write = await Assert.ThrowsAsync<UnavailableException>(() => readOnly.AppendMessageAsync(StoreSeed.Message("c1", "x"), AppendOptions.None, Timeout).AsTask());
 
         error.Message.Should().Contain("read-only");
         write.Message.Should().Contain("read-only");
@@ -247,7 +247,7 @@ public sealed class SqliteConversationStoreTests : IDisposable
 
         await using (var store = await OpenAsync())
         {
-            await SeedAsync(store);
+            await StoreSeed.SeedAsync(store, Timeout);
         }
 
         File.SetUnixFileMode(_database.Path, UnixFileMode.UserRead);
@@ -260,14 +260,14 @@ public sealed class SqliteConversationStoreTests : IDisposable
     public async Task Append_DatabaseLockedBeyondTheBusyTimeout_FailsAsUnavailableAndChangesNothing()
     {
         await using var store = await OpenAsync(o => o.BusyTimeout = TimeSpan.FromMilliseconds(100));
-        var conversation = await SeedAsync(store);
-        await store.AppendMessageAsync(NewMessage(conversation.Id, "before"), AppendOptions.None, Timeout);
+        var conversation = await StoreSeed.SeedAsync(store, Timeout);
+        await store.AppendMessageAsync(StoreSeed.Message(conversation.Id, "before"), AppendOptions.None, Timeout);
 
         using (var locker = RawConnection())
         {
             Execute(locker, "BEGIN IMMEDIATE");
 
-            var error = await Assert.ThrowsAsync<UnavailableException>(() => store.AppendMessageAsync(NewMessage(conversation.Id, "blocked"), AppendOptions.None, Timeout).AsTask());
+            var error = await Assert.ThrowsAsync<UnavailableException>(() => store.AppendMessageAsync(StoreSeed.Message(conversation.Id, "blocked"), AppendOptions.None, Timeout).AsTask());
 
             error.Message.Should().Contain("locked");
             Execute(locker, "ROLLBACK");
@@ -275,7 +275,7 @@ public sealed class SqliteConversationStoreTests : IDisposable
 
         (await store.GetConversationAsync(conversation.Id, Timeout))!.LastSequence.Should().Be(1);
         (await store.GetMessageAsync(conversation.Id, "blocked", Timeout)).Should().BeNull();
-        var after = await store.AppendMessageAsync(NewMessage(conversation.Id, "after"), AppendOptions.None, Timeout);
+        var after = await store.AppendMessageAsync(StoreSeed.Message(conversation.Id, "after"), AppendOptions.None, Timeout);
         after.Message.Sequence.Should().Be(2);
     }
 
@@ -286,7 +286,7 @@ public sealed class SqliteConversationStoreTests : IDisposable
         await store.DisposeAsync();
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => store.GetRoomAsync("r", Timeout).AsTask());
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.AppendMessageAsync(NewMessage("c", "m"), AppendOptions.None, Timeout).AsTask());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.AppendMessageAsync(StoreSeed.Message("c", "m"), AppendOptions.None, Timeout).AsTask());
     }
 
     [Fact]
@@ -318,10 +318,10 @@ public sealed class SqliteConversationStoreTests : IDisposable
         {
             await using var store = new SqliteConversationStore(new SqliteStoreOptions { ConnectionString = database.ConnectionString, WalAutoCheckpointPages = pages });
             await store.InitializeAsync(Timeout);
-            var conversation = await SeedAsync(store);
+            var conversation = await StoreSeed.SeedAsync(store, Timeout);
             for (var i = 0; i < 200; i++)
             {
-                var message = NewMessage(conversation.Id, $"m{i}");
+                var message = StoreSeed.Message(conversation.Id, $"m{i}");
                 await store.AppendMessageAsync(new Message { Id = message.Id, RoomId = message.RoomId, ConversationId = message.ConversationId, Sequence = 0, LastSequence = 0, SenderId = message.SenderId, SenderKind = message.SenderKind, Text = new string('x', 4096), CreatedAt = message.CreatedAt }, AppendOptions.None, Timeout);
             }
 
@@ -381,28 +381,6 @@ public sealed class SqliteConversationStoreTests : IDisposable
         await store.InitializeAsync(Timeout);
         return store;
     }
-
-    private static async Task<Conversation> SeedAsync(SqliteConversationStore store)
-    {
-        var room = new Room { Id = "r1", Kind = RoomKind.Standard, CreatedBy = "alice", CreatedAt = s_now };
-        await store.CreateRoomAsync(room, [new Participant { RoomId = "r1", AccountId = "alice", Kind = AccountKind.User, Role = ParticipantRole.Owner, JoinedAt = s_now }], Timeout);
-        var conversation = new Conversation { Id = "c1", RoomId = "r1", CreatedBy = "alice", CreatedAt = s_now };
-        await store.CreateConversationAsync(conversation, Timeout);
-        return conversation;
-    }
-
-    private static Message NewMessage(string conversationId, string id) => new()
-    {
-        Id = id,
-        RoomId = "r1",
-        ConversationId = conversationId,
-        Sequence = 0,
-        LastSequence = 0,
-        SenderId = "alice",
-        SenderKind = AccountKind.User,
-        Text = id,
-        CreatedAt = s_now,
-    };
 
     private SqliteConnection RawConnection()
     {
