@@ -48,6 +48,9 @@ public sealed class PackageFeedFixture : IAsyncLifetime
                 "pack", filter, "-c", "Release", "-o", Feed, "-nodeReuse:false",
                 // As a release is packed: deterministic source paths (/_/), not this machine's.
                 "-p:ContinuousIntegrationBuild=true",
+                // The solution's own build runs every analyzer over the same sources with warnings as errors; here they
+                // would only repeat that (about 40 % of this build's time on two cores). Source generators still run.
+                "-p:RunAnalyzers=false",
                 $"-p:Version={Version}", "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={Path.Combine(Root, "artifacts")}",
             ],
             environment: null,
