@@ -267,6 +267,16 @@ if [ "$#" -eq 0 ] && [ -f "$ts_dir/package.json" ]; then
 fi
 
 [ "$failed" -gt 0 ] && status=1
+if compgen -G "$results/*.trx" >/dev/null && grep -qlE 'outcome="(Failed|Error|Timeout|Aborted)"' "$results"/*.trx; then
+  # Repeat the .NET failures at the end, where a log that is cut to its tail still shows them.
+  log "failed .NET tests:"
+  if command -v python3 >/dev/null 2>&1; then
+    python3 "$root/eng/trx-failures.py" "$results"/*.trx
+  else
+    grep -ohE '<UnitTestResult [^>]*outcome="(Failed|Error|Timeout|Aborted)"' "$results"/*.trx \
+      | grep -oE 'testName="[^"]*"' | sed 's/^/FAILED /'
+  fi
+fi
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
   log "no test ran"
   status=1
