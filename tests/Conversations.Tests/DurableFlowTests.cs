@@ -3,6 +3,7 @@ using Conversations.Testing;
 using Conversations.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using static Conversations.Tests.TestSupport;
 
 namespace Conversations.Tests;
@@ -96,6 +97,58 @@ public sealed class DurableFlowTests
     }
 
     /// <summary>
+    /// Engines publish on their own: here the worker's reply reaches the bus before the post it answers, which the engine
+    /// that stored it is slow to publish. The worker's handlers still get the conversation's log from its start, each event
+    /// once and in order — the post read from the store, its late event skipped.
+    /// </summary>
+    [Fact]
+    public async Task ALogEventOvertakenOnTheBusByAnotherEnginesReply_StillReachesHandlersOnceInOrder()
+    {
+        var store = new InMemoryConversationStore();
+        var bus = new InMemoryEventBus();
+        var slowPublisher = new PostHoldingBus(bus);
+        await using var api = await ConversationsTestHost.StartAsync(b => Share(b, store, slowPublisher).Services.RemoveAll<IFlowEngine>());
+        await using var worker = await ConversationsTestHost.StartAsync(b => Share(b, store, bus).AddEventHandler<RecordingHandler>());
+        worker.FlowEngine.OnTrigger(async (context, ct) =>
+        {
+            if (context.Trigger.Message is not null)
+            {
+                await context.StreamReplyAsync(new[] { "on", " it" }.ToAsyncEnumerable(), cancellationToken: ct);
+            }
+        });
+        var recorder = worker.Services.GetServices<IConversationEventHandler>().OfType<RecordingHandler>().Single();
+        var (_, conversation) = await RoomWithConversationAsync(api, Alice, ParticipantSpec.Agent("bot"));
+
+        // The conversation's own trigger runs first (its lane would hold the post's trigger back until the poll after it).
+        await worker.FlowEngine.WaitForTriggerAsync(t => t.Conversation.Id == conversation.Id && t.Message is null, Timeout());
+        await worker.WhenFlowsIdleAsync(Timeout());
+
+        // The post's event is held on its way to the bus; the worker finds the trigger in the store at its next poll.
+        var question = await api.Messages.PostTextAsync(Alice, conversation.Id, "question");
+        worker.Time.Advance(worker.Services.GetRequiredService<IOptions<ConversationsOptions>>().Value.PollInterval);
+        await worker.FlowEngine.WaitForTriggerAsync(t => t.Message?.Id == question.Id, Timeout());
+        await worker.WhenFlowsIdleAsync(Timeout());
+        var answered = await LastSequenceAsync();
+        await recorder.WaitForSequenceAsync(conversation.Id, answered);
+        recorder.LogSequences(conversation.Id).Should().Equal(Sequences(answered), "the reply's events opened a gap that was read from the store");
+
+        // The held event arrives now, late; a second exchange follows it through the bus.
+        slowPublisher.HeldCount.Should().Be(1);
+        await slowPublisher.ReleaseAsync().WaitAsync(Timeout());
+        var again = await api.Messages.PostTextAsync(Alice, conversation.Id, "again");
+        await worker.FlowEngine.WaitForTriggerAsync(t => t.Message?.Id == again.Id, Timeout());
+        await worker.WhenFlowsIdleAsync(Timeout());
+        var last = await LastSequenceAsync();
+        await recorder.WaitForSequenceAsync(conversation.Id, last);
+        recorder.LogSequences(conversation.Id).Should().Equal(Sequences(last), "the late event was skipped: its entry was handled already");
+
+        async Task<long> LastSequenceAsync() =>
+            (await api.Messages.GetHistoryAsync(Alice, conversation.Id, HistoryQuery.Latest(50))).Messages.Max(m => m.LastSequence);
+
+        static IEnumerable<long> Sequences(long last) => Enumerable.Range(1, (int)last).Select(i => (long)i);
+    }
+
+    /// <summary>
     /// Authorization is cached per engine, but a removal made on another engine reaches it over the bus: the removed
     /// participant's next posts there are refused without waiting for the cache to expire.
     /// </summary>
@@ -180,6 +233,59 @@ public sealed class DurableFlowTests
         builder.Services.Replace(ServiceDescriptor.Singleton(store));
         builder.Services.Replace(ServiceDescriptor.Singleton(bus));
         return builder;
+    }
+
+    /// <summary>A bus that holds every posted-message event on its way to another until released, as a slow publisher would.</summary>
+    private sealed class PostHoldingBus(ConversationEventBus inner) : ConversationEventBus
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly List<Task> _held = [];
+
+        public int HeldCount
+        {
+            get
+            {
+                lock (_held)
+                {
+                    return _held.Count;
+                }
+            }
+        }
+
+        public override ValueTask PublishAsync(ConversationEvent conversationEvent, CancellationToken cancellationToken)
+        {
+            if (conversationEvent is not MessagePostedEvent || _release.Task.IsCompleted)
+            {
+                return inner.PublishAsync(conversationEvent, cancellationToken);
+            }
+
+            var held = PublishLaterAsync(conversationEvent, cancellationToken);
+            lock (_held)
+            {
+                _held.Add(held);
+            }
+
+            return new ValueTask(held);
+        }
+
+        public override ValueTask<EventBusSubscription> SubscribeAsync(EventBusFilter filter, int capacity, CancellationToken cancellationToken) =>
+            inner.SubscribeAsync(filter, capacity, cancellationToken);
+
+        /// <summary>Lets the held events through; completes once each has been published.</summary>
+        public Task ReleaseAsync()
+        {
+            _release.TrySetResult();
+            lock (_held)
+            {
+                return Task.WhenAll(_held);
+            }
+        }
+
+        private async Task PublishLaterAsync(ConversationEvent conversationEvent, CancellationToken cancellationToken)
+        {
+            await _release.Task.ConfigureAwait(false);
+            await inner.PublishAsync(conversationEvent, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async IAsyncEnumerable<string> CountedChunks(Func<int> count, params string[] chunks)

@@ -1,14 +1,15 @@
 namespace Conversations;
 
 /// <summary>
-/// Receives every event the engine publishes, pushed in publish order from a background queue. Register
-/// with <c>AddEventHandler</c>.
+/// Receives the events of every engine that shares this engine's bus, pushed from a background queue. Register with
+/// <c>AddEventHandler</c>.
 /// </summary>
 /// <remarks>
-/// Handlers run one event at a time, in the order events were published in this process. An exception
-/// thrown by a handler is logged and never fails the call that published the event. A handler that is
-/// slower than the event rate fills a bounded queue; once it is full, events are dropped for handlers and
-/// logged, so use <see cref="IMessageService.SubscribeAsync"/> where every log entry must be seen.
+/// Handlers run one event at a time. A conversation's log events (<see cref="MessageLogEvent"/>) arrive once each, in
+/// sequence order, from the conversation's start when it was created while this engine runs, else from the first of its
+/// events this engine hears of; where the bus lost or reordered one, the missing entries are read from the store. Live
+/// events (deltas, typing) are best effort: a handler slower than their rate loses the oldest. An exception thrown by a
+/// handler is logged and never fails the call that published the event, nor reaches other handlers.
 /// </remarks>
 public interface IConversationEventHandler
 {

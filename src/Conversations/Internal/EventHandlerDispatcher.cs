@@ -10,6 +10,9 @@ namespace Conversations.Internal;
 /// engine's changes that reach this one — with log events delivered once per conversation in sequence order.
 /// </summary>
 /// <remarks>
+/// A conversation is followed from the first the engine hears of it: from its start when that is its creation, else from
+/// the first log event that arrives. Engines publish independently, so a later log event can reach the bus ahead of an
+/// earlier one of another engine (a worker's reply ahead of the post it answers); the gap is read from the store.
 /// Two bounded queues of <see cref="ConversationsOptions.EventHandlerQueueCapacity"/> items, served together in arrival
 /// order: log events (and catch-up doorbells), and live events. When the log queue is full, new log events are dropped and
 /// the handlers catch up from the store at that conversation's next event (read after the last sequence they got); when
@@ -65,7 +68,7 @@ internal sealed class EventHandlerDispatcher : IDisposable
             case EventBusItemKind.CatchUp:
                 _log.Writer.TryWrite((arrival, item));
                 break;
-            case EventBusItemKind.Event when item.Event is MessageLogEvent:
+            case EventBusItemKind.Event when item.Event is MessageLogEvent or ConversationCreatedEvent:
                 if (!_log.Writer.TryWrite((arrival, item)))
                 {
                     Log.HandlerEventDropped(_logger, item.Event.Type.Value, _core.Options.EventHandlerQueueCapacity);
@@ -139,16 +142,24 @@ internal sealed class EventHandlerDispatcher : IDisposable
     {
         var conversationId = item.ConversationId!;
         var sequence = item.Sequence;
-        if (!_cursors.TryGetValue(conversationId, out var cursor))
+        if (item.Event is ConversationCreatedEvent created)
         {
-            // First sight of this conversation: start here (handlers get what happens while the engine runs).
-            if (_cursors.Count >= MaxTrackedConversations)
+            // Created while this engine runs: its whole log is news. Following it from 0 means a first log event that
+            // overtook an earlier one on the bus opens a gap that is read from the store, rather than a start after it.
+            if (!_cursors.ContainsKey(conversationId))
             {
-                _cursors.Clear();
+                Track(conversationId, 0);
             }
 
+            await DeliverAsync(created, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (!_cursors.TryGetValue(conversationId, out var cursor))
+        {
+            // First sight of a conversation older than what this engine has heard: start here.
             cursor = Math.Max(0, sequence - 1);
-            _cursors[conversationId] = cursor;
+            Track(conversationId, cursor);
         }
 
         if (sequence != 0 && sequence <= cursor)
@@ -191,6 +202,16 @@ internal sealed class EventHandlerDispatcher : IDisposable
         {
             Log.HandlerCatchUpFailed(_logger, ex, conversationId);
         }
+    }
+
+    private void Track(string conversationId, long cursor)
+    {
+        if (_cursors.Count >= MaxTrackedConversations)
+        {
+            _cursors.Clear();
+        }
+
+        _cursors[conversationId] = cursor;
     }
 
     private async Task DeliverAsync(ConversationEvent conversationEvent, CancellationToken cancellationToken)
