@@ -30,6 +30,12 @@ public static partial class ConversationsDiagnostics
     /// <summary>Counter of events dropped on their way to the bus because too many publishes were waiting.</summary>
     public const string PublishesDropped = "conversations.bus.publishes_dropped";
 
+    /// <summary>
+    /// Counter of log events dropped from the event handlers' full queue; the handlers read them back from the store once
+    /// the queue empties.
+    /// </summary>
+    public const string HandlerEventsDropped = "conversations.handlers.events_dropped";
+
     /// <summary>Counter of completed uploads.</summary>
     public const string AssetsUploaded = "conversations.assets.uploaded";
 
@@ -53,6 +59,8 @@ public static partial class ConversationsDiagnostics
     internal static Counter<long> SubscriberCatchUpsCounter { get; } = Meter.CreateCounter<long>(SubscriberCatchUps, "{catch_up}", "Subscribers that re-read missed log entries from the store.");
 
     internal static Histogram<double> FlowDurationHistogram { get; } = Meter.CreateHistogram<double>(FlowDuration, "s", "How long flow runs take.");
+
+    internal static Counter<long> HandlerEventsDroppedCounter { get; } = Meter.CreateCounter<long>(HandlerEventsDropped, "{event}", "Log events dropped from the event handlers' full queue, read back from the store later.");
 
     internal static Counter<long> PublishesDroppedCounter { get; } = Meter.CreateCounter<long>(PublishesDropped, "{event}", "Events dropped before the bus because too many publishes were waiting.");
 }

@@ -79,8 +79,9 @@ public sealed class ConversationsOptions
 
     /// <summary>
     /// Gets or sets how many events may wait for the registered event handlers. Log events and live events (deltas,
-    /// typing) wait in separate queues of this size, so a flood of deltas never crowds out a posted message. When the log
-    /// queue is full the handlers catch up from the store at that conversation's next event; live events are dropped.
+    /// typing) wait in separate queues of this size, so a flood of deltas never crowds out a posted message. Log events
+    /// that find their queue full are read back from the store once it empties (counted by
+    /// <see cref="ConversationsDiagnostics.HandlerEventsDropped"/>); live events are dropped, oldest first.
     /// </summary>
     /// <value>The default value is 10,000.</value>
     [Range(1, 10_000_000)]

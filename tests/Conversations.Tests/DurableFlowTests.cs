@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Conversations.Storage;
 using Conversations.Testing;
 using Conversations.Transport;
@@ -93,7 +94,7 @@ public sealed class DurableFlowTests
         api.FlowEngine.GetTriggers().Should().BeEmpty("an engine without a flow engine leaves triggers to the one that has it");
 
         await recorder.WaitForSequenceAsync(conversation.Id, history.Max(m => m.LastSequence));
-        recorder.LogSequences(conversation.Id).Should().Equal(Enumerable.Range(1, (int)history.Max(m => m.LastSequence)).Select(i => (long)i), "handlers get the other engine's log events once, in order");
+        recorder.LogSequences(conversation.Id).Should().Equal(Sequences(history.Max(m => m.LastSequence)), "handlers get the other engine's log events once, in order");
     }
 
     /// <summary>
@@ -128,7 +129,7 @@ public sealed class DurableFlowTests
         worker.Time.Advance(worker.Services.GetRequiredService<IOptions<ConversationsOptions>>().Value.PollInterval);
         await worker.FlowEngine.WaitForTriggerAsync(t => t.Message?.Id == question.Id, Timeout());
         await worker.WhenFlowsIdleAsync(Timeout());
-        var answered = await LastSequenceAsync();
+        var answered = await LastSequenceAsync(api, conversation.Id);
         await recorder.WaitForSequenceAsync(conversation.Id, answered);
         recorder.LogSequences(conversation.Id).Should().Equal(Sequences(answered), "the reply's events opened a gap that was read from the store");
 
@@ -138,14 +139,52 @@ public sealed class DurableFlowTests
         var again = await api.Messages.PostTextAsync(Alice, conversation.Id, "again");
         await worker.FlowEngine.WaitForTriggerAsync(t => t.Message?.Id == again.Id, Timeout());
         await worker.WhenFlowsIdleAsync(Timeout());
-        var last = await LastSequenceAsync();
+        var last = await LastSequenceAsync(api, conversation.Id);
         await recorder.WaitForSequenceAsync(conversation.Id, last);
         recorder.LogSequences(conversation.Id).Should().Equal(Sequences(last), "the late event was skipped: its entry was handled already");
+    }
 
-        async Task<long> LastSequenceAsync() =>
-            (await api.Messages.GetHistoryAsync(Alice, conversation.Id, HistoryQuery.Latest(50))).Messages.Max(m => m.LastSequence);
+    /// <summary>
+    /// A handler slower than the posts loses log events from its full queue; once the queue empties it reads them from
+    /// the store, without waiting for another event, so it still gets each once, in order.
+    /// </summary>
+    [Fact]
+    public async Task AHandlerBehindAFullQueue_GetsTheDroppedLogEventsFromTheStore_OnceInOrder()
+    {
+        // No other test fills a handler queue (the default holds 10,000 events), so any drop counted is this test's.
+        var dropped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var meters = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == ConversationsDiagnostics.MeterName && instrument.Name == ConversationsDiagnostics.HandlerEventsDropped)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meters.SetMeasurementEventCallback<long>((_, _, _, _) => dropped.TrySetResult());
+        meters.Start();
+        await using var host = await ConversationsTestHost.StartAsync(b =>
+            b.AddEventHandler<RecordingHandler>().Services.Configure<ConversationsOptions>(o => o.EventHandlerQueueCapacity = 2));
+        var recorder = host.Services.GetServices<IConversationEventHandler>().OfType<RecordingHandler>().Single();
+        var gate = recorder.Hold();
+        var (_, conversation) = await RoomWithConversationAsync(host, Alice, ParticipantSpec.User("bob"));
+        for (var i = 0; i < 20; i++)
+        {
+            await host.Messages.PostTextAsync(Alice, conversation.Id, $"while the handler is stuck {i}");
+        }
 
-        static IEnumerable<long> Sequences(long last) => Enumerable.Range(1, (int)last).Select(i => (long)i);
+        await dropped.Task.WaitAsync(Timeout());
+        gate.SetResult();
+        var stuck = await LastSequenceAsync(host, conversation.Id);
+        await recorder.WaitForSequenceAsync(conversation.Id, stuck);
+        recorder.LogSequences(conversation.Id).Should().Equal(Sequences(stuck), "the dropped events were read from the store once the queue emptied");
+
+        await host.Messages.PostTextAsync(Alice, conversation.Id, "after it caught up");
+        var last = await LastSequenceAsync(host, conversation.Id);
+        await recorder.WaitForSequenceAsync(conversation.Id, last);
+        recorder.LogSequences(conversation.Id).Should().Equal(Sequences(last), "each entry once");
     }
 
     /// <summary>
@@ -228,6 +267,11 @@ public sealed class DurableFlowTests
         AssembleStrictly(received, stream.Message.Id).Should().Be(string.Concat(words));
     }
 
+    private static async Task<long> LastSequenceAsync(ConversationsTestHost host, string conversationId) =>
+        (await host.Messages.GetHistoryAsync(Alice, conversationId, HistoryQuery.Latest(50))).Messages.Max(m => m.LastSequence);
+
+    private static IEnumerable<long> Sequences(long last) => Enumerable.Range(1, (int)last).Select(i => (long)i);
+
     private static IConversationsBuilder Share(IConversationsBuilder builder, ConversationStore store, ConversationEventBus bus)
     {
         builder.Services.Replace(ServiceDescriptor.Singleton(store));
@@ -302,9 +346,19 @@ public sealed class DurableFlowTests
     {
         private readonly List<MessageLogEvent> _events = [];
         private readonly List<(string ConversationId, long Sequence, TaskCompletionSource Signal)> _waiters = [];
+        private Task _gate = Task.CompletedTask;
 
-        public ValueTask HandleAsync(ConversationEvent conversationEvent, CancellationToken cancellationToken)
+        /// <summary>Makes the handler wait, at the next event it gets, until the returned source is completed.</summary>
+        public TaskCompletionSource Hold()
         {
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _gate, gate.Task);
+            return gate;
+        }
+
+        public async ValueTask HandleAsync(ConversationEvent conversationEvent, CancellationToken cancellationToken)
+        {
+            await Volatile.Read(ref _gate).WaitAsync(cancellationToken);
             if (conversationEvent is MessageLogEvent logged)
             {
                 lock (_events)
@@ -316,8 +370,6 @@ public sealed class DurableFlowTests
                     }
                 }
             }
-
-            return default;
         }
 
         public Task WaitForSequenceAsync(string conversationId, long sequence)

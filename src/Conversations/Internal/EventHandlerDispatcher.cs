@@ -14,10 +14,11 @@ namespace Conversations.Internal;
 /// the first log event that arrives. Engines publish independently, so a later log event can reach the bus ahead of an
 /// earlier one of another engine (a worker's reply ahead of the post it answers); the gap is read from the store.
 /// Two bounded queues of <see cref="ConversationsOptions.EventHandlerQueueCapacity"/> items, served together in arrival
-/// order: log events (and catch-up doorbells), and live events. When the log queue is full, new log events are dropped and
-/// the handlers catch up from the store at that conversation's next event (read after the last sequence they got); when
-/// the live queue is full, the oldest live event is dropped — so a flood of deltas never costs a log event. Handlers run
-/// one event at a time.
+/// order: log events (with conversation-created events and catch-up doorbells), and live events. When the log queue is
+/// full, new log events are dropped and their conversations are owed a catch-up: once both queues are empty, the handlers
+/// read each such conversation from the store after the last sequence they got (or at its next event, if that comes
+/// first). When the live queue is full, the oldest live event is dropped — so a flood of deltas never costs a log event.
+/// Handlers run one event at a time.
 /// </remarks>
 internal sealed class EventHandlerDispatcher : IDisposable
 {
@@ -29,6 +30,8 @@ internal sealed class EventHandlerDispatcher : IDisposable
     private readonly Channel<(long Arrival, EventBusItem Item)> _log;
     private readonly Channel<(long Arrival, ConversationEvent Event)> _live;
     private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
+    private readonly Lock _owedGate = new();
+    private Dictionary<string, Owed> _owed = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger;
     private Task? _loop;
@@ -40,7 +43,9 @@ internal sealed class EventHandlerDispatcher : IDisposable
         _core = core;
         _logger = logger;
         var capacity = options.Value.EventHandlerQueueCapacity;
-        _log = Channel.CreateBounded<(long, EventBusItem)>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true, SingleWriter = true });
+        _log = Channel.CreateBounded<(long Arrival, EventBusItem Item)>(
+            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true, SingleWriter = true },
+            dropped => Owe(dropped.Item));
         _live = Channel.CreateBounded<(long, ConversationEvent)>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
     }
 
@@ -66,14 +71,9 @@ internal sealed class EventHandlerDispatcher : IDisposable
         switch (item.Kind)
         {
             case EventBusItemKind.CatchUp:
-                _log.Writer.TryWrite((arrival, item));
-                break;
             case EventBusItemKind.Event when item.Event is MessageLogEvent or ConversationCreatedEvent:
-                if (!_log.Writer.TryWrite((arrival, item)))
-                {
-                    Log.HandlerEventDropped(_logger, item.Event.Type.Value, _core.Options.EventHandlerQueueCapacity);
-                }
-
+                // A full queue hands the item to Owe (the channel's drop callback): it is read from the store later.
+                _log.Writer.TryWrite((arrival, item));
                 break;
             case EventBusItemKind.Event:
                 _live.Writer.TryWrite((arrival, item.Event!));
@@ -121,6 +121,19 @@ internal sealed class EventHandlerDispatcher : IDisposable
             {
                 _live.Reader.TryRead(out _);
                 await DeliverAsync(live.Event, token).ConfigureAwait(false);
+            }
+            else if (TakeOwed() is { } owed)
+            {
+                // Both queues are empty: read what was dropped from the store.
+                foreach (var (conversationId, debt) in owed)
+                {
+                    if (!_cursors.ContainsKey(conversationId))
+                    {
+                        Track(conversationId, Math.Max(0, debt.From - 1));
+                    }
+
+                    await ProcessLogAsync(EventBusItem.CatchUp(debt.RoomId, conversationId, 0), token).ConfigureAwait(false);
+                }
             }
             else
             {
@@ -204,6 +217,52 @@ internal sealed class EventHandlerDispatcher : IDisposable
         }
     }
 
+    /// <summary>Called by the log queue for an item it dropped (on the listener's thread).</summary>
+    private void Owe(in EventBusItem item)
+    {
+        if (item.ConversationId is not { } conversationId || item.RoomId is not { } roomId)
+        {
+            return;
+        }
+
+        ConversationsDiagnostics.HandlerEventsDroppedCounter.Add(1);
+
+        // A created event's conversation is owed from its start; a log event or doorbell from its own sequence.
+        var from = Math.Max(1, item.Sequence);
+        bool first;
+        lock (_owedGate)
+        {
+            first = !_owed.TryGetValue(conversationId, out var debt);
+            if (first && _owed.Count >= MaxTrackedConversations)
+            {
+                // Past the bound, the conversation's next event still opens the gap.
+                return;
+            }
+
+            _owed[conversationId] = new Owed(roomId, first ? from : Math.Min(debt.From, from));
+        }
+
+        if (first)
+        {
+            Log.HandlerEventDropped(_logger, item.Event?.Type.Value ?? "catch-up", _core.Options.EventHandlerQueueCapacity);
+        }
+    }
+
+    private Dictionary<string, Owed>? TakeOwed()
+    {
+        lock (_owedGate)
+        {
+            if (_owed.Count == 0)
+            {
+                return null;
+            }
+
+            var owed = _owed;
+            _owed = new(StringComparer.Ordinal);
+            return owed;
+        }
+    }
+
     private void Track(string conversationId, long cursor)
     {
         if (_cursors.Count >= MaxTrackedConversations)
@@ -213,6 +272,9 @@ internal sealed class EventHandlerDispatcher : IDisposable
 
         _cursors[conversationId] = cursor;
     }
+
+    /// <summary>A conversation whose log events were dropped, from sequence <see cref="From"/> on.</summary>
+    private readonly record struct Owed(string RoomId, long From);
 
     private async Task DeliverAsync(ConversationEvent conversationEvent, CancellationToken cancellationToken)
     {
