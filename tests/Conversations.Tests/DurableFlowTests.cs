@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Threading.Channels;
 using Conversations.Storage;
 using Conversations.Testing;
 using Conversations.Transport;
@@ -188,6 +189,41 @@ public sealed class DurableFlowTests
     }
 
     /// <summary>
+    /// When the engine's bus subscription overflows, the marker does not say which conversations lost events: the
+    /// handlers read every conversation they follow from the store, without waiting for its next event.
+    /// </summary>
+    [Fact]
+    public async Task AfterTheBusOverflows_HandlersReadEachFollowedConversationFromTheStore_OnceInOrder()
+    {
+        var bus = new LossyBus();
+        await using var host = await ConversationsTestHost.StartAsync(b => Share(b, new InMemoryConversationStore(), bus).AddEventHandler<RecordingHandler>());
+        var recorder = host.Services.GetServices<IConversationEventHandler>().OfType<RecordingHandler>().Single();
+        var (_, first) = await RoomWithConversationAsync(host, Alice, ParticipantSpec.User("bob"));
+        var (_, second) = await RoomWithConversationAsync(host, Alice, ParticipantSpec.User("carol"));
+        foreach (var conversation in new[] { first, second })
+        {
+            await host.Messages.PostTextAsync(Alice, conversation.Id, "heard");
+            await recorder.WaitForSequenceAsync(conversation.Id, 1);
+        }
+
+        bus.Losing = true;
+        for (var i = 0; i < 3; i++)
+        {
+            await host.Messages.PostTextAsync(Alice, first.Id, $"lost {i}");
+            await host.Messages.PostTextAsync(Alice, second.Id, $"lost {i}");
+        }
+
+        bus.Overflow();
+        foreach (var conversation in new[] { first, second })
+        {
+            var last = await LastSequenceAsync(host, conversation.Id);
+            last.Should().Be(4);
+            await recorder.WaitForSequenceAsync(conversation.Id, last);
+            recorder.LogSequences(conversation.Id).Should().Equal(Sequences(last));
+        }
+    }
+
+    /// <summary>
     /// Authorization is cached per engine, but a removal made on another engine reaches it over the bus: the removed
     /// participant's next posts there are refused without waiting for the cache to expire.
     /// </summary>
@@ -230,7 +266,7 @@ public sealed class DurableFlowTests
         var store = new InMemoryConversationStore();
         var bus = new InMemoryEventBus();
         await using var writer = await ConversationsTestHost.StartAsync(b => Share(b, store, bus));
-        await using var reader = await ConversationsTestHost.StartAsync(b => Share(b, store, bus));
+        await using var reader = await ConversationsTestHost.StartAsync(b => Share(b, store, bus).AddEventHandler<DeltaWatcher>());
         var bob = Account.User("bob");
         var (_, conversation) = await RoomWithConversationAsync(writer, Alice, ParticipantSpec.User("bob"));
 
@@ -240,6 +276,10 @@ public sealed class DurableFlowTests
         {
             await stream.AppendAsync(word);
         }
+
+        // The reader engine mirrors a delta before its handlers get it: once they have the 17th, the mirror holds 17.
+        var watcher = reader.Services.GetServices<IConversationEventHandler>().OfType<DeltaWatcher>().Single();
+        await watcher.WaitForAsync(stream.Message.Id, 16).WaitAsync(Timeout());
 
         var received = new List<ConversationEvent>();
         var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -277,6 +317,39 @@ public sealed class DurableFlowTests
         builder.Services.Replace(ServiceDescriptor.Singleton(store));
         builder.Services.Replace(ServiceDescriptor.Singleton(bus));
         return builder;
+    }
+
+    /// <summary>Lets a test wait until the engine's handlers (and so its bus listener before them) got a given delta.</summary>
+    private sealed class DeltaWatcher : IConversationEventHandler
+    {
+        private readonly Lock _gate = new();
+        private readonly Dictionary<(string MessageId, int Index), TaskCompletionSource> _seen = [];
+
+        public ValueTask HandleAsync(ConversationEvent conversationEvent, CancellationToken cancellationToken)
+        {
+            if (conversationEvent is MessageDeltaEvent delta)
+            {
+                Signal(delta.MessageId, delta.Index).TrySetResult();
+            }
+
+            return default;
+        }
+
+        public Task WaitForAsync(string messageId, int index) => Signal(messageId, index).Task;
+
+        private TaskCompletionSource Signal(string messageId, int index)
+        {
+            lock (_gate)
+            {
+                if (!_seen.TryGetValue((messageId, index), out var signal))
+                {
+                    signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _seen[(messageId, index)] = signal;
+                }
+
+                return signal;
+            }
+        }
     }
 
     /// <summary>A bus that holds every posted-message event on its way to another until released, as a slow publisher would.</summary>
@@ -329,6 +402,72 @@ public sealed class DurableFlowTests
         {
             await _release.Task.ConfigureAwait(false);
             await inner.PublishAsync(conversationEvent, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A bus in this process that can lose events, as a subscriber's full buffer would: while <see cref="Losing"/> it
+    /// delivers nothing; <see cref="Overflow"/> ends that and hands every subscription the overflow marker.
+    /// </summary>
+    private sealed class LossyBus : ConversationEventBus
+    {
+        private readonly List<Subscription> _subscriptions = [];
+
+        public bool Losing { get; set; }
+
+        public void Overflow()
+        {
+            Losing = false;
+            lock (_subscriptions)
+            {
+                foreach (var subscription in _subscriptions)
+                {
+                    subscription.Items.Writer.TryWrite(EventBusItem.Overflow);
+                }
+            }
+        }
+
+        public override ValueTask PublishAsync(ConversationEvent conversationEvent, CancellationToken cancellationToken)
+        {
+            lock (_subscriptions)
+            {
+                foreach (var subscription in _subscriptions.Where(s => !Losing && s.Filter.Matches(conversationEvent)))
+                {
+                    subscription.Items.Writer.TryWrite(new EventBusItem(conversationEvent));
+                }
+            }
+
+            return default;
+        }
+
+        public override ValueTask<EventBusSubscription> SubscribeAsync(EventBusFilter filter, int capacity, CancellationToken cancellationToken)
+        {
+            var subscription = new Subscription(this, filter);
+            lock (_subscriptions)
+            {
+                _subscriptions.Add(subscription);
+            }
+
+            return new(subscription);
+        }
+
+        private sealed class Subscription(LossyBus bus, EventBusFilter filter) : EventBusSubscription
+        {
+            public EventBusFilter Filter { get; } = filter;
+
+            public Channel<EventBusItem> Items { get; } = Channel.CreateUnbounded<EventBusItem>();
+
+            public override ChannelReader<EventBusItem> Reader => Items.Reader;
+
+            protected override void Dispose(bool disposing)
+            {
+                lock (bus._subscriptions)
+                {
+                    bus._subscriptions.Remove(this);
+                }
+
+                Items.Writer.TryComplete();
+            }
         }
     }
 

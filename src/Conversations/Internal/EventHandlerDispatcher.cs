@@ -10,15 +10,20 @@ namespace Conversations.Internal;
 /// engine's changes that reach this one — with log events delivered once per conversation in sequence order.
 /// </summary>
 /// <remarks>
+/// <para>
 /// A conversation is followed from the first the engine hears of it: from its start when that is its creation, else from
 /// the first log event that arrives. Engines publish independently, so a later log event can reach the bus ahead of an
 /// earlier one of another engine (a worker's reply ahead of the post it answers); the gap is read from the store.
+/// </para>
+/// <para>
 /// Two bounded queues of <see cref="ConversationsOptions.EventHandlerQueueCapacity"/> items, served together in arrival
 /// order: log events (with conversation-created events and catch-up doorbells), and live events. When the log queue is
 /// full, new log events are dropped and their conversations are owed a catch-up: once both queues are empty, the handlers
 /// read each such conversation from the store after the last sequence they got (or at its next event, if that comes
-/// first). When the live queue is full, the oldest live event is dropped — so a flood of deltas never costs a log event.
-/// Handlers run one event at a time.
+/// first). An overflow of the engine's bus subscription owes every followed conversation a catch-up. When the live queue
+/// is full, the oldest live event is dropped — so a flood of deltas never costs a log event. Handlers run one event at a
+/// time.
+/// </para>
 /// </remarks>
 internal sealed class EventHandlerDispatcher : IDisposable
 {
@@ -31,7 +36,8 @@ internal sealed class EventHandlerDispatcher : IDisposable
     private readonly Channel<(long Arrival, ConversationEvent Event)> _live;
     private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
     private readonly Lock _owedGate = new();
-    private Dictionary<string, Owed> _owed = new(StringComparer.Ordinal);
+    private Dictionary<string, long> _owed = new(StringComparer.Ordinal);
+    private bool _overflowed;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger;
     private Task? _loop;
@@ -79,7 +85,15 @@ internal sealed class EventHandlerDispatcher : IDisposable
                 _live.Writer.TryWrite((arrival, item.Event!));
                 break;
             default:
+                // The bus dropped events of any conversation: every followed one is read from the store once the queues
+                // empty. The marker itself only wakes the loop.
                 Log.HandlerEventDropped(_logger, "overflow", _core.Options.EventHandlerQueueCapacity);
+                lock (_owedGate)
+                {
+                    _overflowed = true;
+                }
+
+                _log.Writer.TryWrite((arrival, item));
                 break;
         }
     }
@@ -125,14 +139,15 @@ internal sealed class EventHandlerDispatcher : IDisposable
             else if (TakeOwed() is { } owed)
             {
                 // Both queues are empty: read what was dropped from the store.
-                foreach (var (conversationId, debt) in owed)
+                foreach (var (conversationId, from) in owed)
                 {
-                    if (!_cursors.ContainsKey(conversationId))
+                    if (!_cursors.TryGetValue(conversationId, out var cursor))
                     {
-                        Track(conversationId, Math.Max(0, debt.From - 1));
+                        cursor = Math.Max(0, from - 1);
+                        Track(conversationId, cursor);
                     }
 
-                    await ProcessLogAsync(EventBusItem.CatchUp(debt.RoomId, conversationId, 0), token).ConfigureAwait(false);
+                    await CatchUpAsync(conversationId, cursor, token).ConfigureAwait(false);
                 }
             }
             else
@@ -153,7 +168,12 @@ internal sealed class EventHandlerDispatcher : IDisposable
 
     private async Task ProcessLogAsync(EventBusItem item, CancellationToken cancellationToken)
     {
-        var conversationId = item.ConversationId!;
+        if (item.ConversationId is not { } conversationId)
+        {
+            // An overflow marker: what it owes is read once the queues are empty.
+            return;
+        }
+
         var sequence = item.Sequence;
         if (item.Event is ConversationCreatedEvent created)
         {
@@ -188,6 +208,12 @@ internal sealed class EventHandlerDispatcher : IDisposable
         }
 
         // A gap (dropped or reordered doorbells) or a bare doorbell: the store has everything after the cursor.
+        await CatchUpAsync(conversationId, cursor, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Delivers the conversation's log entries after <paramref name="cursor"/> from the store.</summary>
+    private async Task CatchUpAsync(string conversationId, long cursor, CancellationToken cancellationToken)
+    {
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -220,7 +246,7 @@ internal sealed class EventHandlerDispatcher : IDisposable
     /// <summary>Called by the log queue for an item it dropped (on the listener's thread).</summary>
     private void Owe(in EventBusItem item)
     {
-        if (item.ConversationId is not { } conversationId || item.RoomId is not { } roomId)
+        if (item.ConversationId is not { } conversationId)
         {
             return;
         }
@@ -232,14 +258,14 @@ internal sealed class EventHandlerDispatcher : IDisposable
         bool first;
         lock (_owedGate)
         {
-            first = !_owed.TryGetValue(conversationId, out var debt);
+            first = !_owed.TryGetValue(conversationId, out var owedFrom);
             if (first && _owed.Count >= MaxTrackedConversations)
             {
                 // Past the bound, the conversation's next event still opens the gap.
                 return;
             }
 
-            _owed[conversationId] = new Owed(roomId, first ? from : Math.Min(debt.From, from));
+            _owed[conversationId] = first ? from : Math.Min(owedFrom, from);
         }
 
         if (first)
@@ -248,19 +274,32 @@ internal sealed class EventHandlerDispatcher : IDisposable
         }
     }
 
-    private Dictionary<string, Owed>? TakeOwed()
+    /// <summary>Takes the conversations owed a catch-up (each from the sequence it is owed from); on the loop.</summary>
+    private Dictionary<string, long>? TakeOwed()
     {
+        Dictionary<string, long> owed;
+        bool overflowed;
         lock (_owedGate)
         {
-            if (_owed.Count == 0)
+            if (_owed.Count == 0 && !_overflowed)
             {
                 return null;
             }
 
-            var owed = _owed;
-            _owed = new(StringComparer.Ordinal);
-            return owed;
+            (owed, overflowed) = (_owed, _overflowed);
+            (_owed, _overflowed) = (new(StringComparer.Ordinal), false);
         }
+
+        if (overflowed)
+        {
+            // Every followed conversation may have lost events: read each after its cursor.
+            foreach (var (conversationId, cursor) in _cursors)
+            {
+                owed.TryAdd(conversationId, cursor + 1);
+            }
+        }
+
+        return owed;
     }
 
     private void Track(string conversationId, long cursor)
@@ -272,9 +311,6 @@ internal sealed class EventHandlerDispatcher : IDisposable
 
         _cursors[conversationId] = cursor;
     }
-
-    /// <summary>A conversation whose log events were dropped, from sequence <see cref="From"/> on.</summary>
-    private readonly record struct Owed(string RoomId, long From);
 
     private async Task DeliverAsync(ConversationEvent conversationEvent, CancellationToken cancellationToken)
     {
