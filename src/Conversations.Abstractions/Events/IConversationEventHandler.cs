@@ -7,10 +7,10 @@ namespace Conversations;
 /// <remarks>
 /// Handlers run one event at a time. A conversation's log events (<see cref="MessageLogEvent"/>) arrive once each, in
 /// sequence order, from the conversation's start when it was created while this engine runs, else from the first of its
-/// events this engine hears of. Entries that a slow handler's full queue dropped are read from the store once the queue
-/// empties; entries the bus lost or delivered out of order, at the conversation's next event. Live events (deltas,
-/// typing) are best effort: a handler slower than their rate loses the oldest. An exception thrown by a handler is logged
-/// and never fails the call that published the event, nor reaches other handlers.
+/// events this engine hears of. Entries dropped on the way — by a slow handler's full queue, or by the engine's bus
+/// subscription when it overflowed — are read from the store once the queue empties; entries that arrive out of order,
+/// at once. Live events (deltas, typing) are best effort: a handler slower than their rate loses the oldest. An exception
+/// thrown by a handler is logged and never fails the call that published the event, nor reaches other handlers.
 /// </remarks>
 public interface IConversationEventHandler
 {
