@@ -87,7 +87,7 @@ internal sealed class EventHandlerDispatcher : IDisposable
             default:
                 // The bus dropped events of any conversation: every followed one is read from the store once the queues
                 // empty. The marker itself only wakes the loop.
-                Log.HandlerEventDropped(_logger, "overflow", _core.Options.EventHandlerQueueCapacity);
+                Log.HandlerBusOverflowed(_logger);
                 lock (_owedGate)
                 {
                     _overflowed = true;
@@ -270,7 +270,7 @@ internal sealed class EventHandlerDispatcher : IDisposable
 
         if (first)
         {
-            Log.HandlerEventDropped(_logger, item.Event?.Type.Value ?? "catch-up", _core.Options.EventHandlerQueueCapacity);
+            Log.HandlerEventDropped(_logger, _core.Options.EventHandlerQueueCapacity, item.Event?.Type.Value ?? "a catch-up doorbell", conversationId);
         }
     }
 

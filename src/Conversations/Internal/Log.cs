@@ -43,8 +43,11 @@ internal static partial class Log
     [LoggerMessage(20, LogLevel.Error, "Event handler {Handler} failed on {EventType}.")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string handler, string eventType);
 
-    [LoggerMessage(21, LogLevel.Warning, "Dropped {EventType} for event handlers: {Pending} events are already waiting.")]
-    public static partial void HandlerEventDropped(ILogger logger, string eventType, int pending);
+    [LoggerMessage(21, LogLevel.Warning, "Event handlers' queue is full ({Capacity} events): dropped {EventType} of conversation {ConversationId}, whose entries will be read from the store once the queue empties.")]
+    public static partial void HandlerEventDropped(ILogger logger, int capacity, string eventType, string conversationId);
+
+    [LoggerMessage(25, LogLevel.Warning, "The engine's bus subscription overflowed: event handlers will read every conversation they follow from the store.")]
+    public static partial void HandlerBusOverflowed(ILogger logger);
 
     [LoggerMessage(30, LogLevel.Warning, "Message {MessageId} of conversation {ConversationId} was left streaming by a writer whose lease ended; marked failed with the {Length} characters checkpointed.")]
     public static partial void StreamRecovered(ILogger logger, string messageId, string conversationId, int length);
