@@ -21,7 +21,9 @@ internal static class Servers
 
     public static async Task RunAsync(string kind, int port, string folder)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No watcher for configuration files: it watches the working directory and everything below it, and spent a few
+        // per cent of the server's CPU on the database's own writes when the benchmark ran from a folder above them.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.WebHost.UseKestrel().UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         builder.Services.AddAuthentication("Bench").AddScheme<AuthenticationSchemeOptions, UserFromQuery>("Bench", null);
