@@ -84,6 +84,9 @@ internal abstract class Member : IAsyncDisposable
 /// <summary>Conversations over its own .NET client.</summary>
 internal sealed class ConversationsChat(Uri baseUri) : IChat
 {
+    /// <summary>Gets or sets whether our clients read events as JSON (<c>--json-events</c>) rather than compact records (the client's default).</summary>
+    public static bool JsonEvents { get; set; }
+
     public string Name => "Conversations";
 
     public async Task<IReadOnlyList<Member>> OpenRoomAsync(string roomName, string[] users, CancellationToken cancellationToken)
@@ -119,6 +122,7 @@ internal sealed class ConversationsChat(Uri baseUri) : IChat
             Url = new Uri($"ws://{baseUri.Authority}/conversations?user={Uri.EscapeDataString(user)}"),
             ReconnectPolicy = null,
             RequestTimeout = TimeSpan.FromMinutes(2),
+            CompactEvents = !JsonEvents,
         });
         await client.ConnectAsync(cancellationToken);
         return client;

@@ -15,6 +15,7 @@ internal static class Runner
         var scale = args.SkipWhile(a => a != "--scale").Skip(1).Select(a => double.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1.0);
         var only = args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault();
         var allocations = args.Contains("--allocations");
+        ConversationsChat.JsonEvents = args.Contains("--json-events");
         var servers = args.SkipWhile(a => a != "--server").Skip(1).Take(1).ToArray() is [var one] ? [one] : new[] { "conversations", "signalr" };
         int N(int n) => Math.Max(1, (int)(n * scale));
         Scenario[] scenarios =

@@ -168,6 +168,11 @@ public sealed partial class ConversationsClient : IAsyncDisposable
         var socket = new ClientWebSocket();
         try
         {
+            if (_options.CompactEvents)
+            {
+                socket.Options.AddSubProtocol(ProtocolConstants.SubprotocolV1Compact);
+            }
+
             socket.Options.AddSubProtocol(ProtocolConstants.SubprotocolV1);
             socket.Options.CollectHttpResponseDetails = true;
             if (_options.AccessTokenProvider is { } tokens && await tokens(timeout.Token).ConfigureAwait(false) is { Length: > 0 } token)
@@ -207,11 +212,12 @@ public sealed partial class ConversationsClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Receives one whole WebSocket message into <paramref name="buffer"/>. Returns <see langword="false"/> when the server
-    /// closed the connection. Pooled: the receive loop calls this once per message and allocates nothing for it.
+    /// Receives one whole WebSocket message into <paramref name="buffer"/>: JSON frames, or with compact events binary records.
+    /// Returns <see langword="null"/> when the server closed the connection. Pooled: the receive loop calls this once per
+    /// message and allocates nothing for it.
     /// </summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ReceiveMessageAsync(ClientWebSocket socket, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
+    private async ValueTask<WebSocketMessageType?> ReceiveMessageAsync(ClientWebSocket socket, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
     {
         buffer.ResetWrittenCount();
         ValueWebSocketReceiveResult result;
@@ -227,7 +233,7 @@ public sealed partial class ConversationsClient : IAsyncDisposable
         }
         while (!result.EndOfMessage);
 
-        return result.MessageType != WebSocketMessageType.Close;
+        return result.MessageType == WebSocketMessageType.Close ? null : result.MessageType;
     }
 
     /// <summary>Reads the next frame of a message (frames are separated by line feeds); an unreadable one is logged and skipped.</summary>
@@ -254,12 +260,41 @@ public sealed partial class ConversationsClient : IAsyncDisposable
         return false;
     }
 
+    /// <summary>
+    /// Reads the next record of a binary message (compact events) into <paramref name="into"/>; a record of a kind this
+    /// client does not know is skipped, an unreadable one logged and skipped.
+    /// </summary>
+    private bool TryReadNextRecord(ref ReadOnlySpan<byte> rest, RecentStrings recent, ServerFrame into)
+    {
+        while (!rest.IsEmpty)
+        {
+            try
+            {
+                if (CompactEvents.TryRead(ref rest, recent, into))
+                {
+                    return true;
+                }
+            }
+            catch (JsonException e)
+            {
+                Log.UnreadableFrame(_logger, e);
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Reads the server's first frame; <see langword="null"/> when the server closed the connection first.</summary>
     private async Task<ServerFrame?> ReadFirstFrameAsync(ClientWebSocket socket, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        while (await ReceiveMessageAsync(socket, buffer, cancellationToken).ConfigureAwait(false))
+        while (await ReceiveMessageAsync(socket, buffer, cancellationToken).ConfigureAwait(false) is { } type)
         {
+            if (type == WebSocketMessageType.Binary)
+            {
+                continue;
+            }
+
             var rest = buffer.WrittenSpan;
             if (TryReadNextFrame(ref rest, null, null, out var frame))
             {
@@ -324,10 +359,20 @@ public sealed partial class ConversationsClient : IAsyncDisposable
         var reused = new ServerFrame();
         try
         {
-            while (await ReceiveMessageAsync(socket, buffer, CancellationToken.None).ConfigureAwait(false))
+            while (await ReceiveMessageAsync(socket, buffer, CancellationToken.None).ConfigureAwait(false) is { } type)
             {
                 // Each frame is handled as it is read, on this loop, before the next one is read into the same instance.
                 var rest = buffer.WrittenSpan;
+                if (type == WebSocketMessageType.Binary)
+                {
+                    while (TryReadNextRecord(ref rest, recent, reused))
+                    {
+                        Dispatch(reused);
+                    }
+
+                    continue;
+                }
+
                 while (TryReadNextFrame(ref rest, recent, reused, out var frame))
                 {
                     Dispatch(frame);

@@ -25,6 +25,7 @@ public sealed class TestServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<HttpContext, string> _contexts = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _ended = new();
+    private readonly ConcurrentDictionary<string, string[]> _offered = new();
 
     private TestServer(WebApplication app, Uri baseUri)
     {
@@ -66,6 +67,11 @@ public sealed class TestServer : IAsyncDisposable
         {
             var user = context.User.Identity?.Name ?? "?";
             server!._contexts[context] = user;
+            if (context.Request.Headers.Upgrade == "websocket")
+            {
+                server._offered[user] = [.. context.Request.Headers.SecWebSocketProtocol.SelectMany(v => v!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
+            }
+
             try
             {
                 await next(context);
@@ -89,6 +95,9 @@ public sealed class TestServer : IAsyncDisposable
         server = new TestServer(app, new Uri(address));
         return server;
     }
+
+    /// <summary>The WebSocket subprotocols a user's latest handshake offered, in the order offered.</summary>
+    public IReadOnlyList<string> OfferedSubprotocols(string user) => _offered.TryGetValue(user, out var offered) ? offered : [];
 
     /// <summary>Cuts every open connection of a user on the server side, as a network failure would.</summary>
     public int Abort(string user)

@@ -167,8 +167,13 @@ internal sealed partial class ConversationsConnection
     }
 
     /// <summary>An event frame that keeps its event for the delivery metrics: news unless it is log history up to <paramref name="replayThrough"/>.</summary>
-    private static OutboundFrame EventFrame(ConversationEvent e, string subscription, long replayThrough) =>
-        new(FrameWriter.Event(e, subscription), e, e is not MessageLogEvent { Sequence: var sequence } || sequence > replayThrough);
+    private OutboundFrame EventFrame(ConversationEvent e, string subscription, long replayThrough)
+    {
+        var live = e is not MessageLogEvent { Sequence: var sequence } || sequence > replayThrough;
+        return _compact && e is MessageLogEvent logged
+            ? new(FrameWriter.CompactEvent(logged, subscription), e, live, Binary: true)
+            : new(FrameWriter.Event(e, subscription), e, live);
+    }
 
     private async Task UnsubscribeAsync(string key)
     {

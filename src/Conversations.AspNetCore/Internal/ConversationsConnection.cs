@@ -41,6 +41,9 @@ internal sealed partial class ConversationsConnection
     private int _invalidFrames;
     private ActivityContext _handshake;
 
+    // conversations.v1.compact: message events go out as binary records (set before the first frame is queued).
+    private bool _compact;
+
     // The answers of pipelined posts, in the order the posts arrived (receive loop only).
     private Task _answered = Task.CompletedTask;
     private int _postsInFlight;
@@ -67,6 +70,7 @@ internal sealed partial class ConversationsConnection
 
     public async Task RunAsync(string subprotocol)
     {
+        _compact = subprotocol == ProtocolConstants.SubprotocolV1Compact;
         _registry.Add(this);
         Log.ConnectionOpened(_logger, _id, _account.Id, subprotocol);
         TransportTelemetry.ConnectionsOpen.Add(1, new KeyValuePair<string, object?>(ConversationsDiagnostics.TransportTag, TransportTelemetry.WebSocket));
@@ -281,9 +285,12 @@ internal sealed partial class ConversationsConnection
         Volatile.Write(ref _lastSend, now);
         while (!_closing && queue.TryRead(out var frame))
         {
-            if (!queue.TryPeek(out var second) || frame.Bytes.Length + 1 + second.Bytes.Length > MaxBatchBytes)
+            // JSON frames are separated by a line feed; binary records carry their length.
+            var type = frame.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+            var separator = frame.Binary ? 0 : 1;
+            if (!queue.TryPeek(out var second) || second.Binary != frame.Binary || frame.Bytes.Length + separator + second.Bytes.Length > MaxBatchBytes)
             {
-                await _socket.SendAsync(frame.Bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                await _socket.SendAsync(frame.Bytes, type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
                 TransportTelemetry.WebSocketMessages.Add(1);
                 RecordDelivery(frame);
                 continue;
@@ -295,15 +302,19 @@ internal sealed partial class ConversationsConnection
                 frame.Bytes.CopyTo(batch, 0);
                 var length = frame.Bytes.Length;
                 _batched.Add(frame);
-                while (queue.TryPeek(out var next) && length + 1 + next.Bytes.Length <= MaxBatchBytes && queue.TryRead(out next))
+                while (queue.TryPeek(out var next) && next.Binary == frame.Binary && length + separator + next.Bytes.Length <= MaxBatchBytes && queue.TryRead(out next))
                 {
-                    batch[length++] = (byte)'\n';
+                    if (!frame.Binary)
+                    {
+                        batch[length++] = (byte)'\n';
+                    }
+
                     next.Bytes.CopyTo(batch, length);
                     length += next.Bytes.Length;
                     _batched.Add(next);
                 }
 
-                await _socket.SendAsync(batch.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                await _socket.SendAsync(batch.AsMemory(0, length), type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
                 TransportTelemetry.WebSocketMessages.Add(1);
                 foreach (var sent in _batched)
                 {

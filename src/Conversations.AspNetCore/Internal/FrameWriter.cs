@@ -31,6 +31,12 @@ internal static class FrameWriter
     /// </summary>
     public static byte[] Event(ConversationEvent @event, string subscription) => s_frames.GetValue(@event, s_newFrames).For(subscription);
 
+    /// <summary>
+    /// A message event's compact record (<c>conversations.v1.compact</c>), written once per event and subscription name
+    /// like its JSON frame.
+    /// </summary>
+    public static byte[] CompactEvent(MessageLogEvent @event, string subscription) => s_frames.GetValue(@event, s_newFrames).CompactFor(subscription);
+
     /// <summary>An event frame of the inbox subscription.</summary>
     public static byte[] Event(InboxEvent @event) => EventFrame(JsonSerializer.SerializeToUtf8Bytes(@event, Json.InboxEvent), SubscriptionNames.Inbox);
 
@@ -105,6 +111,19 @@ internal static class FrameWriter
     {
         private byte[]? _json;
         private Named? _last;
+        private Named? _lastCompact;
+
+        public byte[] CompactFor(string subscription)
+        {
+            if (Volatile.Read(ref _lastCompact) is { } last && string.Equals(last.Subscription, subscription, StringComparison.Ordinal))
+            {
+                return last.Frame;
+            }
+
+            var record = CompactEvents.Write((MessageLogEvent)@event, subscription);
+            Volatile.Write(ref _lastCompact, new Named(subscription, record));
+            return record;
+        }
 
         public byte[] For(string subscription)
         {

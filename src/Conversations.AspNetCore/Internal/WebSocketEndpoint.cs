@@ -49,19 +49,26 @@ internal sealed class WebSocketEndpoint(
             return;
         }
 
-        // No subprotocol asked for means version 1; asking only for unknown ones is refused so a client never guesses.
+        // No subprotocol asked for means version 1 in JSON; asking only for unknown ones is refused so a client never
+        // guesses. A client that offers compact events gets them (it offers JSON too, for servers that predate them).
         var requested = context.WebSockets.WebSocketRequestedProtocols;
         string? subprotocol = null;
         if (requested.Count > 0)
         {
-            if (!requested.Contains(ProtocolConstants.SubprotocolV1, StringComparer.Ordinal))
+            if (requested.Contains(ProtocolConstants.SubprotocolV1Compact, StringComparer.Ordinal))
+            {
+                subprotocol = ProtocolConstants.SubprotocolV1Compact;
+            }
+            else if (requested.Contains(ProtocolConstants.SubprotocolV1, StringComparer.Ordinal))
+            {
+                subprotocol = ProtocolConstants.SubprotocolV1;
+            }
+            else
             {
                 Log.SubprotocolRefused(logger, string.Join(",", requested));
-                await HttpEndpoints.WriteProblemAsync(context, ConversationsErrorCode.InvalidArgument.Value, $"Unsupported subprotocol; this server speaks {ProtocolConstants.SubprotocolV1}.").ConfigureAwait(false);
+                await HttpEndpoints.WriteProblemAsync(context, ConversationsErrorCode.InvalidArgument.Value, $"Unsupported subprotocol; this server speaks {ProtocolConstants.SubprotocolV1} and {ProtocolConstants.SubprotocolV1Compact}.").ConfigureAwait(false);
                 return;
             }
-
-            subprotocol = ProtocolConstants.SubprotocolV1;
         }
 
         var ws = options.WebSockets;
@@ -77,7 +84,7 @@ internal sealed class WebSocketEndpoint(
         var connectionId = context.Connection.Id;
         var limited = limiter is null ? services : services.LimitedBy((caller, operation) => limiter.AcquireForConnection(caller, connectionId, operation));
         var connection = new ConversationsConnection(socket, account, limited, ws, registry, logger);
-        await connection.RunAsync(ProtocolConstants.SubprotocolV1).ConfigureAwait(false);
+        await connection.RunAsync(subprotocol ?? ProtocolConstants.SubprotocolV1).ConfigureAwait(false);
     }
 
     private bool IsOriginAllowed(HttpRequest request, string origin)

@@ -6,6 +6,12 @@ internal static class ProtocolConstants
     /// <summary>The WebSocket subprotocol of version 1 of the JSON protocol.</summary>
     public const string SubprotocolV1 = "conversations.v1.json";
 
+    /// <summary>
+    /// The WebSocket subprotocol of version 1 with compact events: as <see cref="SubprotocolV1"/>, except that message
+    /// events arrive as binary records (<see cref="CompactEvents"/>).
+    /// </summary>
+    public const string SubprotocolV1Compact = "conversations.v1.compact";
+
     /// <summary>Close status sent when the server's send queue for a client overflows (the client does not read).</summary>
     public const int CloseStatusClientTooSlow = 4002;
 

@@ -12,6 +12,7 @@ internal sealed class RecentStrings
 {
     private const int Capacity = 8;
     private const int MaxBytes = 96;
+    private static readonly System.Text.UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly byte[][] _utf8 = new byte[Capacity][];
     private readonly string[] _values = new string[Capacity];
     private int _next;
@@ -25,7 +26,18 @@ internal sealed class RecentStrings
             return reader.GetString();
         }
 
-        var bytes = reader.ValueSpan;
+        return Read(reader.ValueSpan);
+    }
+
+    /// <summary>Decodes UTF-8 bytes, reusing a recent equal string.</summary>
+    /// <exception cref="System.Text.DecoderFallbackException">The bytes are not UTF-8.</exception>
+    public string Read(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > MaxBytes)
+        {
+            return Decode(bytes);
+        }
+
         for (var i = 0; i < Capacity; i++)
         {
             if (_utf8[i] is { } known && bytes.SequenceEqual(known))
@@ -34,10 +46,14 @@ internal sealed class RecentStrings
             }
         }
 
-        var value = reader.GetString()!;
+        var value = Decode(bytes);
         _utf8[_next] = bytes.ToArray();
         _values[_next] = value;
         _next = (_next + 1) % Capacity;
         return value;
     }
+
+    /// <summary>Decodes UTF-8 bytes that must be valid (as a JSON reader requires of a string).</summary>
+    /// <exception cref="System.Text.DecoderFallbackException">The bytes are not UTF-8.</exception>
+    public static string Decode(ReadOnlySpan<byte> bytes) => Strict.GetString(bytes);
 }
