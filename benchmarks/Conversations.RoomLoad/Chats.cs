@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Conversations.Client;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Conversations.RoomLoad;
 
@@ -201,6 +202,9 @@ internal sealed class ConversationsChat(Uri baseUri) : IChat
 /// <summary>The hand-built hub over SignalR's own .NET client.</summary>
 internal sealed class HandBuiltChat(Uri baseUri) : IChat
 {
+    /// <summary>Gets or sets whether the hub's clients speak SignalR's MessagePack hub protocol (<c>--hub-messagepack</c>) rather than its default JSON.</summary>
+    public static bool MessagePack { get; set; }
+
     public string Name => "SignalR + SQLite (by hand)";
 
     public async Task<IReadOnlyList<Member>> OpenRoomAsync(string roomName, string[] users, CancellationToken cancellationToken) =>
@@ -210,9 +214,14 @@ internal sealed class HandBuiltChat(Uri baseUri) : IChat
 
     public async Task<Member> ConnectIdleAsync(string user, string roomName, CancellationToken cancellationToken)
     {
-        var connection = new HubConnectionBuilder()
-            .WithUrl($"{baseUri.GetLeftPart(UriPartial.Authority)}/hub?user={Uri.EscapeDataString(user)}", o => o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets)
-            .Build();
+        var builder = new HubConnectionBuilder()
+            .WithUrl($"{baseUri.GetLeftPart(UriPartial.Authority)}/hub?user={Uri.EscapeDataString(user)}", o => o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets);
+        if (MessagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+
+        var connection = builder.Build();
         connection.ServerTimeout = TimeSpan.FromMinutes(5);
         var member = new HubMember(connection, roomName) { User = user };
         connection.On<long, string, string>("message", (_, _, text) => member.OnMessage(text));

@@ -1,5 +1,5 @@
 // Room load: Conversations against a hand-built SignalR + SQLite hub, over real sockets, each server in its own process.
-//   dotnet run -c Release --project benchmarks/Conversations.RoomLoad -- run [--scenario <part of a name>] [--scale 0.1] [--allocations] [--server conversations|signalr] [--repeat <rounds>] [--batch-window <ms>] [--json-events]
+//   dotnet run -c Release --project benchmarks/Conversations.RoomLoad -- run [--scenario <part of a name>] [--scale 0.1] [--allocations] [--server conversations|signalr] [--repeat <rounds>] [--batch-window <ms>] [--json-events] [--hub-messagepack]
 //   (server <conversations|signalr> <port> <folder> is how the runner starts each server)
 using Conversations.RoomLoad;
 
@@ -18,6 +18,6 @@ static async Task<int> ServeAsync(string kind, int port, string folder)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: run [--scenario <name>] [--scale <factor>] [--allocations] [--server conversations|signalr] [--repeat <rounds>] [--batch-window <ms>] [--json-events]");
+    Console.Error.WriteLine("usage: run [--scenario <name>] [--scale <factor>] [--allocations] [--server conversations|signalr] [--repeat <rounds>] [--batch-window <ms>] [--json-events] [--hub-messagepack]");
     return 2;
 }

@@ -16,6 +16,7 @@ internal static class Runner
         var only = args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault();
         var allocations = args.Contains("--allocations");
         ConversationsChat.JsonEvents = args.Contains("--json-events");
+        HandBuiltChat.MessagePack = args.Contains("--hub-messagepack");
         var servers = args.SkipWhile(a => a != "--server").Skip(1).Take(1).ToArray() is [var one] ? [one] : new[] { "conversations", "signalr" };
         int N(int n) => Math.Max(1, (int)(n * scale));
         Scenario[] scenarios =

@@ -34,7 +34,8 @@ internal static class Servers
         }
         else
         {
-            builder.Services.AddSignalR();
+            // JSON by default; a client that asks for MessagePack (--hub-messagepack) gets it.
+            builder.Services.AddSignalR().AddMessagePackProtocol();
             builder.Services.AddSingleton(new HandBuiltStore(database));
         }
 
