@@ -25,6 +25,11 @@ public sealed class CompactEventsTests
     [Fact]
     public void Every_message_event_reads_back_from_its_record_as_the_event_written()
     {
+        // A property added to Message without a value here (and a field in the record) fails this test.
+        var full = FullMessage();
+        typeof(Message).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance).Where(p => p.CanWrite)
+            .Where(p => Equals(p.GetValue(full), p.PropertyType.IsValueType ? Activator.CreateInstance(p.PropertyType) : null))
+            .Select(p => p.Name).Should().BeEmpty("the sample message sets every property");
         var plain = new Message
         {
             Id = "m2", RoomId = "r1", ConversationId = "c1", Sequence = 2, LastSequence = 2, SenderId = "u1", SenderKind = AccountKind.User,
@@ -37,6 +42,11 @@ public sealed class CompactEventsTests
             new MessageUpdatedEvent { RoomId = "r1", ConversationId = "c1", ActorId = "agent-7", Timestamp = At.AddMinutes(1), Sequence = 43, Message = FullMessage() },
             new MessageDeletedEvent { RoomId = "r1", ConversationId = "c1", ActorId = "owner", Timestamp = At.ToOffset(TimeSpan.FromMinutes(-330)), Sequence = 44, Message = FullMessage() },
         ];
+
+        // The same for the posted event's own properties.
+        typeof(MessagePostedEvent).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance).Where(p => p.CanWrite)
+            .Where(p => Equals(p.GetValue(events[1]), p.PropertyType.IsValueType ? Activator.CreateInstance(p.PropertyType) : null))
+            .Select(p => p.Name).Should().BeEmpty("the sample event sets every property");
 
         foreach (var e in events)
         {
@@ -54,6 +64,37 @@ public sealed class CompactEventsTests
             frame.ConversationEvent!.Timestamp.Offset.Should().Be(e.Timestamp.Offset);
             ((MessageLogEvent)frame.ConversationEvent).Message.CreatedAt.Offset.Should().Be(((MessageLogEvent)e).Message.CreatedAt.Offset);
         }
+    }
+
+    [Fact]
+    public void A_record_is_laid_out_as_docs_protocol_md_says()
+    {
+        var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(1000).ToOffset(TimeSpan.FromHours(1));
+        var posted = new MessagePostedEvent
+        {
+            RoomId = "r1", ConversationId = "c1", ActorId = "bot", Timestamp = createdAt, Sequence = 5, ChainDepth = 2, TriggerCount = 1,
+            Message = new Message
+            {
+                Id = "m5", RoomId = "r1", ConversationId = "c1", Sequence = 5, LastSequence = 5, SenderId = "bot", SenderKind = AccountKind.Agent,
+                Text = "hi", Format = MessageFormat.Markdown, Status = MessageStatus.Streaming, CreatedAt = createdAt,
+            },
+        };
+        byte[] payload =
+        [
+            30, .. "conversation:c1"u8, // the subscription: its length (15, zigzag-encoded) and UTF-8 bytes
+            1, // posted
+            4, .. "r1"u8, 4, .. "c1"u8, 10, // room, conversation, sequence 5
+            1, 0, // the actor and the time are the message's: none, none
+            4, .. "m5"u8, 10, 10, 6, .. "bot"u8, // id, sequence, last sequence, sender
+            1, 4, .. "hi"u8, 1, 1, // agent, text, markdown, streaming
+            1, 1, // no reply-to, no client message id
+            1, 0x80, 0x96, 0x98, 0, 0, 0, 0, 0, 60, 0, // created 10,000,000 ticks after the epoch, at UTC+60 minutes
+            0, 0, 0, // not edited, not deleted, chain depth 0
+            1, 1, // no attachments, no data
+            4, 2, // the event's chain depth 2 and trigger count 1
+        ];
+
+        CompactEvents.Write(posted, "conversation:c1").Should().Equal([CompactEvents.MessageEventRecord, (byte)payload.Length, 0, 0, 0, .. payload]);
     }
 
     [Fact]
