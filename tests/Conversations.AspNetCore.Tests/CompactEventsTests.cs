@@ -26,7 +26,7 @@ public sealed class CompactEventsTests
     public void Every_message_event_reads_back_from_its_record_as_the_event_written()
     {
         // A property added to Message without a value here (and a field in the record) fails this test.
-        var full = FullMessage();
+        var full = ProtocolJsonReadTests.FullMessage();
         typeof(Message).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance).Where(p => p.CanWrite)
             .Where(p => Equals(p.GetValue(full), p.PropertyType.IsValueType ? Activator.CreateInstance(p.PropertyType) : null))
             .Select(p => p.Name).Should().BeEmpty("the sample message sets every property");
@@ -38,9 +38,9 @@ public sealed class CompactEventsTests
         ConversationEvent[] events =
         [
             new MessagePostedEvent { RoomId = "r1", ConversationId = "c1", ActorId = "u1", Timestamp = plain.CreatedAt, Sequence = 2, Message = plain },
-            new MessagePostedEvent { RoomId = "r1", ConversationId = "c1", ActorId = "system", Timestamp = At.AddSeconds(1), Sequence = 41, Message = FullMessage(), ChainDepth = 2, TriggerCount = 3 },
-            new MessageUpdatedEvent { RoomId = "r1", ConversationId = "c1", ActorId = "agent-7", Timestamp = At.AddMinutes(1), Sequence = 43, Message = FullMessage() },
-            new MessageDeletedEvent { RoomId = "r1", ConversationId = "c1", ActorId = "owner", Timestamp = At.ToOffset(TimeSpan.FromMinutes(-330)), Sequence = 44, Message = FullMessage() },
+            new MessagePostedEvent { RoomId = "r1", ConversationId = "c1", ActorId = "system", Timestamp = At.AddSeconds(1), Sequence = 41, Message = ProtocolJsonReadTests.FullMessage(), ChainDepth = 2, TriggerCount = 3 },
+            new MessageUpdatedEvent { RoomId = "r1", ConversationId = "c1", ActorId = "agent-7", Timestamp = At.AddMinutes(1), Sequence = 43, Message = ProtocolJsonReadTests.FullMessage() },
+            new MessageDeletedEvent { RoomId = "r1", ConversationId = "c1", ActorId = "owner", Timestamp = At.ToOffset(TimeSpan.FromMinutes(-330)), Sequence = 44, Message = ProtocolJsonReadTests.FullMessage() },
         ];
 
         // The same for the posted event's own properties.
@@ -290,28 +290,6 @@ public sealed class CompactEventsTests
             Id = $"m{sequence}", RoomId = "r1", ConversationId = "c1", Sequence = sequence, LastSequence = sequence, SenderId = "u1",
             SenderKind = AccountKind.User, Text = text, CreatedAt = At,
         },
-    };
-
-    private static Message FullMessage() => new()
-    {
-        Id = "m1",
-        RoomId = "r1",
-        ConversationId = "c1",
-        Sequence = 41,
-        LastSequence = 43,
-        SenderId = "agent-7",
-        SenderKind = AccountKind.Agent,
-        Text = "Héllo, \"world\" \u2603\n",
-        Format = MessageFormat.Markdown,
-        Attachments = [new Attachment { AssetId = "a1", Name = "report.pdf", MediaType = "application/pdf", Size = 12345 }],
-        Data = JsonDocument.Parse("""{"score":7,"tags":["x"]}""").RootElement,
-        ReplyToId = "m0",
-        ClientMessageId = "client-1",
-        Status = MessageStatus.Stopped,
-        CreatedAt = At,
-        EditedAt = At.AddMinutes(1),
-        DeletedAt = At.AddMinutes(2),
-        ChainDepth = 4,
     };
 
     private static void Refuses(byte[] message, int restAfter)

@@ -301,7 +301,8 @@ public sealed class ProtocolJsonReadTests
         read.Should().Throw<JsonException>();
     }
 
-    private static Message FullMessage() => new()
+    /// <summary>A message with every property set (also the compact events' round trip uses it).</summary>
+    internal static Message FullMessage() => new()
     {
         Id = "m1",
         RoomId = "r1",
