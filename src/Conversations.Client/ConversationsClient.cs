@@ -12,8 +12,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Conversations.Client;
 
 /// <summary>
-/// A connection to a Conversations server over one WebSocket (<c>conversations.v1.json</c>): typed commands, subscriptions
-/// that resume from their last sequence after a reconnect, idempotent posts, and streamed replies.
+/// A connection to a Conversations server over one WebSocket (<c>conversations.v1.json</c>, with message events as compact
+/// binary records when the server has them: <see cref="ConversationsClientOptions.CompactEvents"/>): typed commands,
+/// subscriptions that resume from their last sequence after a reconnect, idempotent posts, and streamed replies.
 /// </summary>
 /// <remarks>
 /// Thread-safe: commands may be issued concurrently. While the client reconnects, commands wait (up to
