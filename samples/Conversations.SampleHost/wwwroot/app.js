@@ -13,7 +13,7 @@ const $ = (id) => document.getElementById(id);
 const state = {
   me: null, agent: null, startedAt: Date.now(),
   inbox: null, titles: new Map(), names: new Map(),
-  room: null, roomSub: null, participants: [], conversations: [], conversation: null,
+  room: null, roomReady: null, roomSub: null, participants: [], conversations: [], conversation: null,
   view: null, elements: new Map(), // view item key → <li>
   loadingOlder: false, replyTo: null, editing: null, navigation: 0,
 };
@@ -206,23 +206,49 @@ async function openRoom(roomId, conversationId, turn) {
     document.body.classList.add("in-room");
     $("empty").hidden = true;
     $("room").hidden = false;
-    $("room-name").textContent = await roomTitle(room);
     $("add-person").hidden = room.kind === "direct";
     renderRooms();
-    state.roomSub = await client.subscribeRoom(room.id, { onEvent: onRoomEvent });
-    state.participants = await client.listParticipants(room.id);
-    for (const p of state.participants) if (p.displayName) state.names.set(p.accountId, p.displayName);
-    renderPeople();
-    state.conversations = await client.listConversations(room.id);
-    if (!state.conversations.length) {
-      state.conversations = [await client.createConversation(room.id, "General")];
-    }
-    if (turn !== state.navigation) return;
+    state.roomReady = setUpRoom(room);
   }
+  // A second navigation to the room while it is being set up (a click on it just after a reload restored it from the
+  // address) waits for that setup instead of finding no conversations yet.
+  await state.roomReady;
+  if (turn !== state.navigation || state.room?.id !== room.id) return;
   const conversation = state.conversations.find((c) => c.id === conversationId) ?? state.conversations[state.conversations.length - 1];
   if (conversation.id !== conversationId) history.replaceState(null, "", urlOf(room.id, conversation.id));
   if (!state.conversation || state.conversation.id !== conversation.id || !state.view) {
     await openConversationView(conversation, turn);
+  }
+}
+
+/**
+ * Loads what the room view needs: its title, its subscription, its people and its conversations. It finishes even when
+ * another navigation starts meanwhile, so that every navigation to this room can wait for it; if the page moved on to
+ * another room, what it loaded is dropped (and the subscription closed).
+ */
+async function setUpRoom(room) {
+  const current = () => state.room === room;
+  try {
+    const title = await roomTitle(room);
+    if (!current()) return;
+    $("room-name").textContent = title;
+    const sub = await client.subscribeRoom(room.id, { onEvent: onRoomEvent });
+    if (!current()) { guard(sub.close()); return; }
+    state.roomSub = sub;
+    const participants = await client.listParticipants(room.id);
+    if (!current()) return;
+    state.participants = participants;
+    for (const p of participants) if (p.displayName) state.names.set(p.accountId, p.displayName);
+    renderPeople();
+    let conversations = await client.listConversations(room.id);
+    if (!conversations.length) conversations = [await client.createConversation(room.id, "General")];
+    if (!current()) return;
+    for (const c of state.conversations) if (!conversations.some((x) => x.id === c.id)) conversations.push(c);
+    state.conversations = conversations;
+  } catch (e) {
+    // The next navigation to this room sets it up again.
+    if (current()) state.room = null;
+    throw e;
   }
 }
 
