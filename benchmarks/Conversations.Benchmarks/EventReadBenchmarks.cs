@@ -87,9 +87,6 @@ public class EventReadBenchmarks
 
         return sum;
     }
-
-    /// <summary>Bytes on the wire for the 16 events, each way.</summary>
-    public (int Json, int Compact) Sizes => (_json.Length, _compact.Length);
 }
 
 internal sealed class EventReadConfig : ManualConfig

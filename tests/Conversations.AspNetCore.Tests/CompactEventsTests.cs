@@ -179,11 +179,11 @@ public sealed class CompactEventsTests
         await alice.SetTypingAsync(conversation.Id, true);
         var posted = await alice.PostTextAsync(conversation.Id, "Grüße");
 
-        var (type, bytes) = await ReceiveRawAsync(socket);
+        var (type, bytes) = await socket.ReceiveRawAsync();
         type.Should().Be(WebSocketMessageType.Text, "a typing event is JSON");
         JsonDocument.Parse(bytes).RootElement.GetProperty("event").GetProperty("type").GetString().Should().Be("conversation.typing");
 
-        (type, bytes) = await ReceiveRawAsync(socket);
+        (type, bytes) = await socket.ReceiveRawAsync();
         type.Should().Be(WebSocketMessageType.Binary);
         var rest = (ReadOnlySpan<byte>)bytes;
         var frame = new ServerFrame();
@@ -220,7 +220,7 @@ public sealed class CompactEventsTests
 
         await server.Messages.PostAsync(Account.System, conversation.Id, new PostMessageRequest { Text = "hello" });
 
-        var (type, _) = await ReceiveRawAsync(socket);
+        var (type, _) = await socket.ReceiveRawAsync();
         type.Should().Be(selected == Compact ? WebSocketMessageType.Binary : WebSocketMessageType.Text);
     }
 
@@ -333,21 +333,5 @@ public sealed class CompactEventsTests
         var at = payload.AsSpan().IndexOf(what);
         at.Should().BeGreaterThan(0);
         return [.. payload.AsSpan(0, at), .. with, .. payload.AsSpan(at + what.Length)];
-    }
-
-    private static async Task<(WebSocketMessageType Type, byte[] Bytes)> ReceiveRawAsync(WebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(RawSocket.Safety);
-        var buffer = new byte[64 * 1024];
-        using var stream = new MemoryStream();
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, timeout.Token);
-            stream.Write(buffer, 0, result.Count);
-        }
-        while (!result.EndOfMessage);
-
-        return (result.MessageType, stream.ToArray());
     }
 }

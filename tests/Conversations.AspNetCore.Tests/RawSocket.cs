@@ -47,6 +47,15 @@ internal static class RawSocket
             return rest;
         }
 
+        var (type, bytes) = await socket.ReceiveRawAsync();
+        return type == WebSocketMessageType.Close
+            ? null
+            : [.. Encoding.UTF8.GetString(bytes).Split('\n').Select(line => JsonDocument.Parse(line).RootElement.Clone())];
+    }
+
+    /// <summary>Reads the next whole WebSocket message as it came: its type (text, binary or close) and its bytes.</summary>
+    public static async Task<(WebSocketMessageType Type, byte[] Bytes)> ReceiveRawAsync(this WebSocket socket)
+    {
         using var timeout = new CancellationTokenSource(Safety);
         var buffer = new byte[64 * 1024];
         using var stream = new MemoryStream();
@@ -58,9 +67,7 @@ internal static class RawSocket
         }
         while (!result.EndOfMessage);
 
-        return result.MessageType == WebSocketMessageType.Close
-            ? null
-            : [.. Encoding.UTF8.GetString(stream.ToArray()).Split('\n').Select(line => JsonDocument.Parse(line).RootElement.Clone())];
+        return (result.MessageType, stream.ToArray());
     }
 
     /// <summary>Reads frames until one of the given type (and id, when given) arrives.</summary>

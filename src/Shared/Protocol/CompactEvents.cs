@@ -165,24 +165,10 @@ internal static class CompactEvents
             Data = reader.TryBytes(out var data) ? ParseValue(data) : null,
         };
 
-        var actor = actorId ?? message.SenderId;
-        var at = timestamp ?? message.CreatedAt;
-        return type switch
-        {
-            Posted => new MessagePostedEvent
-            {
-                RoomId = roomId,
-                ConversationId = conversationId,
-                ActorId = actor,
-                Timestamp = at,
-                Sequence = sequence,
-                Message = message,
-                ChainDepth = checked((int)reader.Number()),
-                TriggerCount = checked((int)reader.Number()),
-            },
-            Updated => new MessageUpdatedEvent { RoomId = roomId, ConversationId = conversationId, ActorId = actor, Timestamp = at, Sequence = sequence, Message = message },
-            _ => new MessageDeletedEvent { RoomId = roomId, ConversationId = conversationId, ActorId = actor, Timestamp = at, Sequence = sequence, Message = message },
-        };
+        var (chainDepth, triggerCount) = type == Posted ? (checked((int)reader.Number()), checked((int)reader.Number())) : (0, 0);
+        return MessageLogEvents.Create(
+            type switch { Posted => MessageLogKind.Posted, Updated => MessageLogKind.Updated, _ => MessageLogKind.Deleted },
+            roomId, conversationId, actorId, timestamp, sequence, message, chainDepth, triggerCount);
     }
 
     private static JsonElement ParseValue(ReadOnlySpan<byte> json)

@@ -41,11 +41,11 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
 
             if (probe.TokenType == JsonTokenType.String)
             {
-                var kind = probe.ValueTextEquals("conversation.message_posted"u8) ? LogKind.Posted
-                    : probe.ValueTextEquals("conversation.message_updated"u8) ? LogKind.Updated
-                    : probe.ValueTextEquals("conversation.message_deleted"u8) ? LogKind.Deleted
-                    : LogKind.None;
-                if (kind != LogKind.None)
+                var kind = probe.ValueTextEquals("conversation.message_posted"u8) ? MessageLogKind.Posted
+                    : probe.ValueTextEquals("conversation.message_updated"u8) ? MessageLogKind.Updated
+                    : probe.ValueTextEquals("conversation.message_deleted"u8) ? MessageLogKind.Deleted
+                    : MessageLogKind.None;
+                if (kind != MessageLogKind.None)
                 {
                     var logged = ReadLogEvent(ref probe, kind, options, recent);
                     reader = probe;
@@ -71,7 +71,7 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
     /// Reads a posted, updated or deleted message event, filling in what an event frame leaves out (see
     /// <see cref="ProtocolJson.EventFrame"/>): the message's room, conversation and last sequence, the event's actor and time.
     /// </summary>
-    private MessageLogEvent ReadLogEvent(ref Utf8JsonReader reader, LogKind kind, JsonSerializerOptions options, RecentStrings? recent)
+    private MessageLogEvent ReadLogEvent(ref Utf8JsonReader reader, MessageLogKind kind, JsonSerializerOptions options, RecentStrings? recent)
     {
         var common = new Common(recent);
         long? sequence = null;
@@ -98,11 +98,11 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
             {
                 fields = reader.TokenType == JsonTokenType.Null ? null : _messages.ReadFields(ref reader, options);
             }
-            else if (kind == LogKind.Posted && name.SequenceEqual("chainDepth"u8))
+            else if (kind == MessageLogKind.Posted && name.SequenceEqual("chainDepth"u8))
             {
                 chainDepth = reader.GetInt32();
             }
-            else if (kind == LogKind.Posted && name.SequenceEqual("triggerCount"u8))
+            else if (kind == MessageLogKind.Posted && name.SequenceEqual("triggerCount"u8))
             {
                 triggerCount = reader.GetInt32();
             }
@@ -114,42 +114,8 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
 
         JsonReading.Expect(ref reader, JsonTokenType.EndObject);
         var message = JsonReading.Required(fields, "message").ToMessage(new(common.RoomId, common.ConversationId));
-        var roomId = JsonReading.Required(common.RoomId, "roomId");
-        var actorId = common.ActorId ?? message.SenderId;
-        var timestamp = common.Timestamp ?? message.CreatedAt;
-        var at = JsonReading.Required(sequence, "sequence");
-        return kind switch
-        {
-            LogKind.Posted => new MessagePostedEvent
-            {
-                RoomId = roomId,
-                ConversationId = common.ConversationId,
-                ActorId = actorId,
-                Timestamp = timestamp,
-                Sequence = at,
-                Message = message,
-                ChainDepth = chainDepth,
-                TriggerCount = triggerCount,
-            },
-            LogKind.Updated => new MessageUpdatedEvent
-            {
-                RoomId = roomId,
-                ConversationId = common.ConversationId,
-                ActorId = actorId,
-                Timestamp = timestamp,
-                Sequence = at,
-                Message = message,
-            },
-            _ => new MessageDeletedEvent
-            {
-                RoomId = roomId,
-                ConversationId = common.ConversationId,
-                ActorId = actorId,
-                Timestamp = timestamp,
-                Sequence = at,
-                Message = message,
-            },
-        };
+        return MessageLogEvents.Create(
+            kind, JsonReading.Required(common.RoomId, "roomId"), common.ConversationId, common.ActorId, common.Timestamp, JsonReading.Required(sequence, "sequence"), message, chainDepth, triggerCount);
     }
 
     private static MessageDeltaEvent ReadDelta(ref Utf8JsonReader reader, RecentStrings? recent)
@@ -205,14 +171,6 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
             Index = JsonReading.Required(index, "index"),
             Delta = JsonReading.Required(delta, "delta"),
         };
-    }
-
-    private enum LogKind
-    {
-        None,
-        Posted,
-        Updated,
-        Deleted,
     }
 
     /// <summary>The properties every event has.</summary>
