@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Conversations.Client;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,38 +18,43 @@ internal interface IChat
     Task<Member> ConnectIdleAsync(string user, string roomName, CancellationToken cancellationToken);
 }
 
-/// <summary>One connected user in one room: posts (completing on the server's ack) and records what it receives.</summary>
+/// <summary>
+/// One connected user in one room: posts (completing on the server's ack) and tallies what it receives. The tally keeps
+/// no received text: a round of 5,000 posts to 50 receivers would otherwise hold 250,000 strings until it ends, and the
+/// client process's garbage collector, copying them from generation to generation, stalled every client at once for
+/// tens of milliseconds a few times a round — the harness measuring itself in the ack tail.
+/// </summary>
 internal abstract class Member : IAsyncDisposable
 {
     private readonly Lock _gate = new();
-    private readonly List<(string Text, long At)> _received = [];
+    private Tally _tally = new(0, 0);
     private TaskCompletionSource? _reached;
     private int _target;
 
     public required string User { get; init; }
 
-    public int ReceivedCount
+    public abstract Task PostAsync(string text, CancellationToken cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>Starts a new tally for a round in which <paramref name="posters"/> users post <paramref name="postsEach"/> each.</summary>
+    public void Expect(int posters, int postsEach)
+    {
+        lock (_gate)
+        {
+            _tally = new Tally(posters, postsEach);
+        }
+    }
+
+    /// <summary>Gets the current round's tally (read it once the round's messages have all arrived).</summary>
+    public Tally Received
     {
         get
         {
             lock (_gate)
             {
-                return _received.Count;
+                return _tally;
             }
-        }
-    }
-
-    public abstract Task PostAsync(string text, CancellationToken cancellationToken);
-
-    public abstract ValueTask DisposeAsync();
-
-    public (string Text, long At)[] TakeReceived()
-    {
-        lock (_gate)
-        {
-            var copy = _received.ToArray();
-            _received.Clear();
-            return copy;
         }
     }
 
@@ -56,7 +62,7 @@ internal abstract class Member : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_received.Count >= count)
+            if (_tally.Count >= count)
             {
                 return Task.CompletedTask;
             }
@@ -72,13 +78,77 @@ internal abstract class Member : IAsyncDisposable
         var at = Stopwatch.GetTimestamp();
         lock (_gate)
         {
-            _received.Add((text, at));
-            if (_reached is not null && _received.Count >= _target)
+            _tally.Add(text, at);
+            if (_reached is not null && _tally.Count >= _target)
             {
                 _reached.TrySetResult();
                 _reached = null;
             }
         }
+    }
+}
+
+/// <summary>
+/// What one receiver got in one round, without keeping the texts: a post is <c>u{room}-{poster}|{i}|{sent}</c>, so its
+/// index is <c>poster × postsEach + i</c>. Each index's latency (send to receipt) is kept, a repeat counted, and the order
+/// folded into a hash: two receivers with equal hashes, counts and no repeats saw the same posts in the same order.
+/// </summary>
+internal sealed class Tally
+{
+    private readonly int _postsEach;
+    private readonly double[] _latencies;
+
+    public Tally(int posters, int postsEach)
+    {
+        _postsEach = postsEach;
+        _latencies = new double[posters * postsEach];
+        Array.Fill(_latencies, double.NaN);
+    }
+
+    /// <summary>Gets how many messages arrived, expected or not.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Gets how many arrived again, or were not a post of this round.</summary>
+    public int Unexpected { get; private set; }
+
+    /// <summary>Gets the order the posts arrived in, as an FNV-1a hash of their indexes.</summary>
+    public ulong Order { get; private set; } = 14695981039346656037;
+
+    /// <summary>Gets a post's latency in milliseconds, send to receipt (NaN: it did not arrive).</summary>
+    public double Latency(int index) => _latencies[index];
+
+    public int Posts => _latencies.Length;
+
+    public void Add(string text, long at)
+    {
+        Count++;
+        var rest = text.AsSpan();
+        var bar = rest.IndexOf('|');
+        var dash = bar < 0 ? -1 : rest[..bar].LastIndexOf('-');
+        if (dash < 0 || !int.TryParse(rest[(dash + 1)..bar], CultureInfo.InvariantCulture, out var poster))
+        {
+            Unexpected++;
+            return;
+        }
+
+        rest = rest[(bar + 1)..];
+        bar = rest.IndexOf('|');
+        if (bar < 0 || !int.TryParse(rest[..bar], CultureInfo.InvariantCulture, out var i) || !long.TryParse(rest[(bar + 1)..], CultureInfo.InvariantCulture, out var sent)
+            || i < 0 || i >= _postsEach || poster < 0 || (long)poster * _postsEach + i >= _latencies.Length)
+        {
+            Unexpected++;
+            return;
+        }
+
+        var index = (poster * _postsEach) + i;
+        if (!double.IsNaN(_latencies[index]))
+        {
+            Unexpected++;
+            return;
+        }
+
+        _latencies[index] = Stopwatch.GetElapsedTime(sent, at).TotalMilliseconds;
+        Order = (Order ^ (ulong)index) * 1099511628211;
     }
 }
 
@@ -158,7 +228,6 @@ internal sealed class ConversationsChat(Uri baseUri) : IChat
             await client.PostTextAsync(conversationId, "probe|" + User, cancellationToken: cancellationToken);
             _reading = ReadAsync(events, first);
             await WhenReceivedAsync(1, cancellationToken);
-            TakeReceived();
         }
 
         public override Task PostAsync(string text, CancellationToken cancellationToken) =>

@@ -83,11 +83,16 @@ internal static class Runner
             // Warm up first, unmeasured: a chat server runs for days, so the table is about its steady state, not about
             // the JIT compiling each server's and client's code (both processes start cold in every scenario).
             var warmUp = scenario with { PostsEach = Math.Max(5, scenario.PostsEach / 5) };
+            foreach (var member in rooms.SelectMany(m => m))
+            {
+                member.Expect(warmUp.Posters, warmUp.PostsEach);
+            }
+
             await Task.WhenAll(rooms.SelectMany(members => members.Take(scenario.Posters)).Select(member => Task.Run(() => PostAllAsync(member, warmUp, [], timeout.Token))));
             await Task.WhenAll(rooms.SelectMany(m => m).Select(m => m.WhenReceivedAsync(warmUp.Posters * warmUp.PostsEach, timeout.Token)));
             foreach (var member in rooms.SelectMany(m => m))
             {
-                member.TakeReceived();
+                member.Expect(scenario.Posters, scenario.PostsEach);
             }
 
             var acks = new List<double>[rooms.Count * scenario.Posters];
@@ -126,25 +131,25 @@ internal static class Runner
             Console.Error.WriteLine($"  clients: {(GC.GetTotalAllocatedBytes(precise: false) - clientAllocated) / 1024 / 1024} MiB allocated, {GC.CollectionCount(0) - clientGen0} gen0 collections");
 
             // Deliveries: latency to the last receiver of each post, and one order for every receiver of a room.
-            var toLast = new Dictionary<string, double>(StringComparer.Ordinal);
+            var toLast = new List<double>(rooms.Count * perRoom);
             var violations = 0;
             foreach (var members in rooms)
             {
-                var orders = members.Select(m => m.TakeReceived()).ToArray();
-                var reference = orders[0].Select(x => x.Text).ToArray();
-                foreach (var order in orders)
+                var tallies = members.Select(m => m.Received).ToArray();
+                foreach (var tally in tallies)
                 {
-                    var texts = order.Select(x => x.Text).ToArray();
-                    if (texts.Length != perRoom || texts.Distinct().Count() != perRoom || !texts.SequenceEqual(reference))
+                    if (tally.Count != perRoom || tally.Unexpected > 0 || tally.Order != tallies[0].Order)
                     {
                         violations++;
                     }
+                }
 
-                    foreach (var (text, at) in order)
+                for (var index = 0; index < perRoom; index++)
+                {
+                    var latest = tallies.Max(t => t.Latency(index));
+                    if (!double.IsNaN(latest))
                     {
-                        var sent = long.Parse(text.Split('|')[2], CultureInfo.InvariantCulture);
-                        var latency = Stopwatch.GetElapsedTime(sent, at).TotalMilliseconds;
-                        toLast[text] = Math.Max(toLast.GetValueOrDefault(text), latency);
+                        toLast.Add(latest);
                     }
                 }
             }
@@ -152,7 +157,7 @@ internal static class Runner
             var posts = rooms.Count * perRoom;
             var deliveries = (long)posts * scenario.Members;
             var ackAll = acks.SelectMany(a => a).Order().ToArray();
-            var lastAll = toLast.Values.Order().ToArray();
+            var lastAll = toLast.Order().ToArray();
             return new Result(scenario.Name, kind, posts / elapsed.TotalSeconds, P(ackAll, 50), P(ackAll, 99), P(lastAll, 50), P(lastAll, 99),
                 used.TotalMicroseconds / posts, used.TotalMicroseconds / deliveries, clientUsed.TotalMicroseconds / deliveries, violations, writesPerCommit);
         }
