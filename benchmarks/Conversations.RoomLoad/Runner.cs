@@ -96,11 +96,13 @@ internal static class Runner
             }
 
             var acks = new List<double>[rooms.Count * scenario.Posters];
-            var batches = await server.StoreBatchesAsync();
+            var serverBefore = await server.CountsAsync();
             var cpu = server.CpuTime();
             var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clientAllocated = GC.GetTotalAllocatedBytes(precise: false);
             var clientGen0 = GC.CollectionCount(0);
+            var clientGen1 = GC.CollectionCount(1);
+            var clientPause = GC.GetTotalPauseDuration();
             using var sampler = allocations ? new AllocationSampler() : null;
             if (sampler is not null)
             {
@@ -120,15 +122,17 @@ internal static class Runner
             var elapsed = clock.Elapsed;
             var used = server.CpuTime() - cpu;
             var clientUsed = Process.GetCurrentProcess().TotalProcessorTime - clientCpu;
-            var (commits, written) = await server.StoreBatchesAsync();
-            var writesPerCommit = commits > batches.Commits ? (double)(written - batches.Writes) / (commits - batches.Commits) : double.NaN;
+            var counts = await server.CountsAsync() - serverBefore;
+            var writesPerCommit = counts.Commits > 0 ? (double)counts.Writes / counts.Commits : double.NaN;
             if (sampler is not null)
             {
                 Console.Error.Write($"  what the clients allocate, sampled:{Environment.NewLine}{sampler.Stop()}");
                 Console.Error.Write($"  what the server allocates, sampled:{Environment.NewLine}{await server.StopAllocationSamplingAsync()}");
             }
 
-            Console.Error.WriteLine($"  clients: {(GC.GetTotalAllocatedBytes(precise: false) - clientAllocated) / 1024 / 1024} MiB allocated, {GC.CollectionCount(0) - clientGen0} gen0 collections");
+            Console.Error.WriteLine($"  clients: {(GC.GetTotalAllocatedBytes(precise: false) - clientAllocated) / 1024 / 1024} MiB allocated, {GC.CollectionCount(0) - clientGen0} gen0 and {GC.CollectionCount(1) - clientGen1} gen1 collections, paused {(GC.GetTotalPauseDuration() - clientPause).TotalMilliseconds:N0} ms");
+            var sent = counts.Messages > 0 ? $"; {counts.Messages:N0} WebSocket messages, {(double)rooms.Count * scenario.Posters * scenario.PostsEach * scenario.Members / counts.Messages:N1} events each" : string.Empty;
+            Console.Error.WriteLine($"  server: {counts.Gen0} gen0, {counts.Gen1} gen1 and {counts.Gen2} gen2 collections, paused {counts.GcPause.TotalMilliseconds:N0} ms{sent}");
 
             // Deliveries: latency to the last receiver of each post, and one order for every receiver of a room.
             var toLast = new List<double>(rooms.Count * perRoom);

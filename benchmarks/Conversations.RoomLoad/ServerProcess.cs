@@ -83,11 +83,12 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Our store's commits so far and the writes they carried (zero for the hand-built hub, which commits each message alone).</summary>
-    public async Task<(long Commits, long Writes)> StoreBatchesAsync()
+    public async Task<ServerCounts> CountsAsync()
     {
         using var http = new HttpClient { BaseAddress = BaseUri };
         var parts = (await http.GetStringAsync("/bench/store-batches")).Split(' ');
-        return (long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture));
+        long L(int i) => long.Parse(parts[i], CultureInfo.InvariantCulture);
+        return new ServerCounts(L(0), L(1), L(2), TimeSpan.FromMilliseconds(double.Parse(parts[3], CultureInfo.InvariantCulture)), (int)L(4), (int)L(5), (int)L(6));
     }
 
     /// <summary>Resident memory, in KiB, after asking the server to collect its garbage.</summary>
@@ -126,4 +127,15 @@ internal sealed class ServerProcess : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>
+/// What a server counted so far: our store's commits and the writes they carried, the WebSocket messages our server wrote
+/// (zero for the hub, which does not count them), and the server process's garbage collections.
+/// </summary>
+internal sealed record ServerCounts(long Commits, long Writes, long Messages, TimeSpan GcPause, int Gen0, int Gen1, int Gen2)
+{
+    public static ServerCounts operator -(ServerCounts after, ServerCounts before) => new(
+        after.Commits - before.Commits, after.Writes - before.Writes, after.Messages - before.Messages, after.GcPause - before.GcPause,
+        after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2);
 }

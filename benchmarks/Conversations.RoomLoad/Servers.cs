@@ -58,7 +58,8 @@ internal static class Servers
             app.MapHub<HandBuiltHub>("/hub");
         }
 
-        // How many writes our store committed together: commits and writes so far, from its batch histogram.
+        // How many writes our store committed together (commits and writes so far, from its batch histogram), how many
+        // WebSocket messages our server wrote, and the server's garbage collections.
         using var batches = new StoreBatchCounter();
         app.MapGet("/bench/store-batches", () => Results.Text(batches.ToString()));
 
@@ -83,18 +84,23 @@ internal static class Servers
         await app.WaitForShutdownAsync(CancellationToken.None);
     }
 
-    /// <summary>Counts our store's commits and the writes they carried (<see cref="ConversationsDiagnostics.StoreBatchWrites"/>).</summary>
+    /// <summary>
+    /// Counts our store's commits and the writes they carried (<see cref="ConversationsDiagnostics.StoreBatchWrites"/>) and
+    /// the WebSocket messages written (<see cref="ConversationsDiagnostics.WebSocketMessages"/>), and reads the process's
+    /// garbage collections.
+    /// </summary>
     private sealed class StoreBatchCounter : IDisposable
     {
         private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
         private long _commits;
         private long _writes;
+        private long _messages;
 
         public StoreBatchCounter()
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == ConversationsDiagnostics.MeterName && instrument.Name == ConversationsDiagnostics.StoreBatchWrites)
+                if (instrument.Meter.Name == ConversationsDiagnostics.MeterName && instrument.Name is ConversationsDiagnostics.StoreBatchWrites or ConversationsDiagnostics.WebSocketMessages)
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }
@@ -104,11 +110,14 @@ internal static class Servers
                 Interlocked.Increment(ref _commits);
                 Interlocked.Add(ref _writes, writes);
             });
+            _listener.SetMeasurementEventCallback<long>((_, messages, _, _) => Interlocked.Add(ref _messages, messages));
             _listener.Start();
         }
 
-        /// <summary>"commits writes", as the runner reads it.</summary>
-        public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Interlocked.Read(ref _commits)} {Interlocked.Read(ref _writes)}");
+        /// <summary>"commits writes messages gcPauseMs gen0 gen1 gen2", as the runner reads it.</summary>
+        public override string ToString() => string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"{Interlocked.Read(ref _commits)} {Interlocked.Read(ref _writes)} {Interlocked.Read(ref _messages)} {GC.GetTotalPauseDuration().TotalMilliseconds} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)}");
 
         public void Dispose() => _listener.Dispose();
     }
