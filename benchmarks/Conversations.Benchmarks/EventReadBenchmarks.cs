@@ -10,7 +10,8 @@ namespace Conversations.Benchmarks;
 /// <summary>
 /// What a client spends reading one WebSocket message of 16 posted-message events, as the .NET client reads it: JSON
 /// event frames (<c>conversations.v1.json</c>, the baseline) against compact records (<c>conversations.v1.compact</c>).
-/// Ids are 32 characters, the text a short sentence; a busy room's client spends most of its reading on these.
+/// Ids are 32 characters, the text a short sentence; a busy room's client spends most of its reading on these. The 16
+/// events come from <see cref="Senders"/> people taking turns.
 /// </summary>
 [Config(typeof(EventReadConfig))]
 [MemoryDiagnoser]
@@ -21,6 +22,10 @@ public class EventReadBenchmarks
     private readonly ServerFrame _frame = new();
     private byte[] _json = [];
     private byte[] _compact = [];
+
+    /// <summary>Gets or sets how many people the events come from (the client keeps the ids it sees repeated).</summary>
+    [Params(4, 16)]
+    public int Senders { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -33,7 +38,7 @@ public class EventReadBenchmarks
         {
             RoomId = room,
             ConversationId = conversation,
-            ActorId = $"user-{i % 4}",
+            ActorId = $"user-{i % Senders}",
             Timestamp = at.AddMilliseconds(i),
             Sequence = 1000 + i,
             Message = new Message
@@ -43,7 +48,7 @@ public class EventReadBenchmarks
                 ConversationId = conversation,
                 Sequence = 1000 + i,
                 LastSequence = 1000 + i,
-                SenderId = $"user-{i % 4}",
+                SenderId = $"user-{i % Senders}",
                 SenderKind = AccountKind.User,
                 Text = $"Shall we meet at {i} o'clock?",
                 CreatedAt = at.AddMilliseconds(i),

@@ -245,6 +245,26 @@ public sealed class ProtocolJsonReadTests
     }
 
     [Fact]
+    public void Recent_strings_keep_the_senders_of_a_busy_room_and_never_mistake_one_string_for_another()
+    {
+        var recent = new RecentStrings();
+        // 40 senders take turns (ids that share a prefix and differ at the end, as generated ids do), as in a busy room.
+        string[] senders = [.. Enumerable.Range(0, 40).Select(i => $"01JDQ5Z8K3M4N5P6Q7R8S9T{i:D3}")];
+        var firstPass = senders.Select(s => recent.Read(Encoding.UTF8.GetBytes(s))).ToArray();
+        var secondPass = senders.Select(s => recent.Read(Encoding.UTF8.GetBytes(s))).ToArray();
+
+        firstPass.Should().Equal(senders);
+        secondPass.Should().Equal(senders);
+        secondPass.Where((s, i) => ReferenceEquals(s, firstPass[i])).Should().HaveCountGreaterThan(
+            senders.Length * 3 / 4, "most senders are still kept when their turn comes again (eight were, before)");
+
+        // Whatever a place holds, other bytes (another id, a prefix of it, non-ASCII text, nothing) read as themselves.
+        string[] others = ["01JDQ5Z8K3M4N5P6Q7R8S9T00", "01JDQ5Z8K3M4N5P6Q7R8S9T0000", "café", "café", string.Empty, "a", "b", "ab", "ba"];
+        others.Select(s => recent.Read(Encoding.UTF8.GetBytes(s))).Should().Equal(others);
+        senders.Select(s => recent.Read(Encoding.UTF8.GetBytes(s))).Should().Equal(senders);
+    }
+
+    [Fact]
     public void Acks_errors_and_the_welcome_are_read()
     {
         var ack = ServerFrameReader.Read("""{"type":"ack","id":"7","result":{"sequence":3,"ids":["a"]}}"""u8);
