@@ -117,8 +117,6 @@ internal sealed class Tally
     /// <summary>Gets a post's latency in milliseconds, send to receipt (NaN: it did not arrive).</summary>
     public double Latency(int index) => _latencies[index];
 
-    public int Posts => _latencies.Length;
-
     public void Add(string text, long at)
     {
         Count++;
