@@ -208,7 +208,7 @@ public sealed class ProtocolJsonReadTests
     }
 
     [Fact]
-    public void Frames_read_with_one_connections_recent_strings_share_their_subscription_room_and_conversation_ids()
+    public void Frames_read_with_one_connections_recent_strings_share_their_subscription_room_conversation_and_sender_ids()
     {
         var recent = new RecentStrings();
         var first = ServerFrameReader.Read(LogFrame("m1", 1), recent);
@@ -218,11 +218,28 @@ public sealed class ProtocolJsonReadTests
         second.Subscription.Should().BeSameAs(first.Subscription).And.Be("conversation:c1");
         second.ConversationEvent!.RoomId.Should().BeSameAs(first.ConversationEvent!.RoomId);
         second.ConversationEvent.ConversationId.Should().BeSameAs(first.ConversationEvent.ConversationId);
+        ((MessagePostedEvent)second.ConversationEvent).Message.SenderId.Should().BeSameAs(((MessagePostedEvent)first.ConversationEvent).Message.SenderId).And.Be("u1");
         second.ConversationEvent.Should().BeEquivalentTo(alone.ConversationEvent, o => o.RespectingRuntimeTypes());
         alone.Subscription.Should().NotBeSameAs(first.Subscription, "without recent strings every frame decodes its own");
 
         static byte[] LogFrame(string id, long sequence) => Encoding.UTF8.GetBytes(
             $$$$"""{"type":"event","subscription":"conversation:c1","event":{"type":"conversation.message_posted","roomId":"r1","conversationId":"c1","sequence":{{{{sequence}}}},"message":{"id":"{{{{id}}}}","sequence":{{{{sequence}}}},"senderId":"u1","senderKind":"user","createdAt":"2026-11-26T08:30:15+00:00"}}}""");
+    }
+
+    [Fact]
+    public void The_deltas_of_one_stream_read_with_recent_strings_share_its_message_and_agent_ids()
+    {
+        var recent = new RecentStrings();
+        var first = (MessageDeltaEvent)ServerFrameReader.Read(DeltaFrame(0, "Hel"), recent).ConversationEvent!;
+        var second = (MessageDeltaEvent)ServerFrameReader.Read(DeltaFrame(1, "lo"), recent).ConversationEvent!;
+
+        second.MessageId.Should().BeSameAs(first.MessageId).And.Be("m-streaming");
+        second.ActorId.Should().BeSameAs(first.ActorId).And.Be("agent-1");
+        (first.Delta + second.Delta).Should().Be("Hello");
+        second.Index.Should().Be(1);
+
+        static byte[] DeltaFrame(int index, string delta) => Encoding.UTF8.GetBytes(
+            $$$$"""{"type":"event","subscription":"conversation:c1","event":{"type":"conversation.message_delta","roomId":"r1","conversationId":"c1","actorId":"agent-1","timestamp":"2026-11-26T08:30:15+00:00","messageId":"m-streaming","messageSequence":4,"index":{{{{index}}}},"delta":"{{{{delta}}}}"}}""");
     }
 
     [Fact]

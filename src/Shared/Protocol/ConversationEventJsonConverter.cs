@@ -26,7 +26,7 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
 
     public override ConversationEvent? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => Read(ref reader, options, null);
 
-    /// <summary>Reads an event; <paramref name="recent"/> holds the connection's recent room and conversation ids, reused rather than decoded again.</summary>
+    /// <summary>Reads an event; <paramref name="recent"/> holds the connection's recent ids (room, conversation, actor, sender), reused rather than decoded again.</summary>
     public ConversationEvent? Read(ref Utf8JsonReader reader, JsonSerializerOptions options, RecentStrings? recent)
     {
         if (reader.TokenType == JsonTokenType.StartObject)
@@ -96,7 +96,7 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
             }
             else if (name.SequenceEqual("message"u8))
             {
-                fields = reader.TokenType == JsonTokenType.Null ? null : _messages.ReadFields(ref reader, options);
+                fields = reader.TokenType == JsonTokenType.Null ? null : _messages.ReadFields(ref reader, options, recent);
             }
             else if (kind == MessageLogKind.Posted && name.SequenceEqual("chainDepth"u8))
             {
@@ -139,7 +139,8 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
 
             if (name.SequenceEqual("messageId"u8))
             {
-                messageId = reader.GetString();
+                // Every delta of a stream names its message: a streaming reply repeats it many times.
+                messageId = recent is null ? reader.GetString() : recent.Read(ref reader);
             }
             else if (name.SequenceEqual("messageSequence"u8))
             {
@@ -193,7 +194,7 @@ internal sealed class ConversationEventJsonConverter : JsonConverter<Conversatio
             }
             else if (name.SequenceEqual("actorId"u8))
             {
-                ActorId = reader.GetString();
+                ActorId = recent is null ? reader.GetString() : recent.Read(ref reader);
             }
             else if (name.SequenceEqual("timestamp"u8))
             {

@@ -33,7 +33,10 @@ internal sealed class MessageJsonConverter : JsonConverter<Message>
     }
 
     /// <summary>Reads a message's properties; <see cref="Fields.ToMessage"/> makes the message once what it left out is known.</summary>
-    public Fields ReadFields(ref Utf8JsonReader reader, JsonSerializerOptions options)
+    /// <param name="reader">The reader, on the message's start.</param>
+    /// <param name="options">The serializer options.</param>
+    /// <param name="recent">The connection's recent strings, which the sender's id is read through (a busy room's senders repeat).</param>
+    public Fields ReadFields(ref Utf8JsonReader reader, JsonSerializerOptions options, RecentStrings? recent = null)
     {
         JsonReading.Expect(ref reader, JsonTokenType.StartObject);
         var readers = _readers ??= new Readers(options);
@@ -68,7 +71,7 @@ internal sealed class MessageJsonConverter : JsonConverter<Message>
             }
             else if (name.SequenceEqual("senderId"u8))
             {
-                f.SenderId = reader.GetString();
+                f.SenderId = recent is null ? reader.GetString() : recent.Read(ref reader);
             }
             else if (name.SequenceEqual("senderKind"u8))
             {
