@@ -118,6 +118,8 @@ internal static class Runner
             })).ToArray();
             await Task.WhenAll(posting);
             var perRoom = scenario.Posters * scenario.PostsEach;
+            var posts = rooms.Count * perRoom;
+            var deliveries = (long)posts * scenario.Members;
             await Task.WhenAll(rooms.SelectMany(m => m).Select(m => m.WhenReceivedAsync(perRoom, timeout.Token)));
             var elapsed = clock.Elapsed;
             var used = server.CpuTime() - cpu;
@@ -131,7 +133,7 @@ internal static class Runner
             }
 
             Console.Error.WriteLine($"  clients: {(GC.GetTotalAllocatedBytes(precise: false) - clientAllocated) / 1024 / 1024} MiB allocated, {GC.CollectionCount(0) - clientGen0} gen0 and {GC.CollectionCount(1) - clientGen1} gen1 collections, paused {(GC.GetTotalPauseDuration() - clientPause).TotalMilliseconds:N0} ms");
-            var sent = counts.Messages > 0 ? $"; {counts.Messages:N0} WebSocket messages, {(double)rooms.Count * scenario.Posters * scenario.PostsEach * scenario.Members / counts.Messages:N1} events each" : string.Empty;
+            var sent = counts.Messages > 0 ? $"; {counts.Messages:N0} WebSocket messages, {(double)deliveries / counts.Messages:N1} events each" : string.Empty;
             Console.Error.WriteLine($"  server: {counts.Gen0} gen0, {counts.Gen1} gen1 and {counts.Gen2} gen2 collections, paused {counts.GcPause.TotalMilliseconds:N0} ms{sent}");
 
             // Deliveries: latency to the last receiver of each post, and one order for every receiver of a room.
@@ -158,8 +160,6 @@ internal static class Runner
                 }
             }
 
-            var posts = rooms.Count * perRoom;
-            var deliveries = (long)posts * scenario.Members;
             var ackAll = acks.SelectMany(a => a).Order().ToArray();
             var lastAll = toLast.Order().ToArray();
             return new Result(scenario.Name, kind, posts / elapsed.TotalSeconds, P(ackAll, 50), P(ackAll, 99), P(lastAll, 50), P(lastAll, 99),

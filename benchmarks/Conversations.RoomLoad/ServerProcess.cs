@@ -86,7 +86,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     public async Task<ServerCounts> CountsAsync()
     {
         using var http = new HttpClient { BaseAddress = BaseUri };
-        var parts = (await http.GetStringAsync("/bench/store-batches")).Split(' ');
+        var parts = (await http.GetStringAsync("/bench/counts")).Split(' ');
         long L(int i) => long.Parse(parts[i], CultureInfo.InvariantCulture);
         return new ServerCounts(L(0), L(1), L(2), TimeSpan.FromMilliseconds(double.Parse(parts[3], CultureInfo.InvariantCulture)), (int)L(4), (int)L(5), (int)L(6));
     }

@@ -60,8 +60,8 @@ internal static class Servers
 
         // How many writes our store committed together (commits and writes so far, from its batch histogram), how many
         // WebSocket messages our server wrote, and the server's garbage collections.
-        using var batches = new StoreBatchCounter();
-        app.MapGet("/bench/store-batches", () => Results.Text(batches.ToString()));
+        using var counter = new ServerCounter();
+        app.MapGet("/bench/counts", () => Results.Text(counter.ToString()));
 
         // Lets the runner measure resident memory without garbage the collector has not come for yet.
         app.MapPost("/bench/gc", () =>
@@ -89,14 +89,14 @@ internal static class Servers
     /// the WebSocket messages written (<see cref="ConversationsDiagnostics.WebSocketMessages"/>), and reads the process's
     /// garbage collections.
     /// </summary>
-    private sealed class StoreBatchCounter : IDisposable
+    private sealed class ServerCounter : IDisposable
     {
         private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
         private long _commits;
         private long _writes;
         private long _messages;
 
-        public StoreBatchCounter()
+        public ServerCounter()
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
